@@ -1,0 +1,99 @@
+/**
+ * The one schema of the merged configuration (code defaults < use-case profile < environment
+ * layer < stack file). Defaults live here, in code: Pulumi applies Pulumi.yaml defaults in the
+ * CLI only. Objects are strict so a misspelt key is reported instead of silently ignored.
+ */
+import { z } from "zod";
+import { isCidr, isIpv4 } from "../plan/ipv4";
+
+const dnsLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const shortName = z
+  .string()
+  .regex(
+    /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/,
+    "must be lower-case letters, digits and '-', starting with a letter",
+  );
+const ipv4 = z.string().refine(isIpv4, "must be an IPv4 address such as 10.20.0.1");
+const cidr = z.string().refine(isCidr, "must be an IPv4 CIDR such as 10.20.0.0/16");
+const dnsDomain = z
+  .string()
+  .max(200)
+  .refine((d) => d.split(".").every((l) => dnsLabel.test(l)), "must be a DNS domain such as lab.example.net");
+const duration = z.string().regex(/^\d+(s|m|h)$/, "must be a duration such as 30s, 20m or 1h");
+const sshKey = z
+  .string()
+  .regex(/^(ssh-(ed25519|rsa)|ecdsa-sha2-nistp\d+|sk-\S+) \S+/, "must be an OpenSSH public key line");
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+export const poolSchema = z.strictObject({
+  role: z.enum(["server", "agent"]),
+  count: int(0, 250),
+  /** dhcp: an ephemeral pool; its nodes take addresses from the DHCP range. */
+  addressing: z.enum(["static", "dhcp"]).default("static"),
+  /** Which worker block (static agents) or MAC group (dhcp) the pool owns; fixed so pools never move. */
+  slot: int(0, 15).optional(),
+  cpus: int(1, 64),
+  memoryMiB: int(1024, 512 * 1024),
+  diskGiB: int(10, 4096),
+  dataDiskGiB: int(1, 16384).optional(),
+  hostnamePrefix: shortName.optional(),
+  labels: z.record(z.string().min(1), z.string()).default({}),
+  taints: z
+    .array(z.string().regex(/^[\w./-]+(=[\w.-]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/))
+    .default([]),
+  affinityHost: z.string().min(1).optional(),
+});
+
+export const layoutSchema = z.strictObject({
+  reserved: int(0, 1000).default(8),
+  serverBlock: int(1, 15).default(9),
+  workerSlotSize: int(1, 4000).default(40),
+  workerSlots: int(1, 16).default(4),
+});
+
+export const specSchema = z.strictObject({
+  environment: shortName,
+  useCase: shortName,
+  cluster: z.strictObject({
+    number: int(1, 4000),
+    name: shortName.optional(),
+    description: z.string().max(200).optional(),
+    vlan: int(1, 4094).optional(),
+    cidr: cidr.optional(),
+    gateway: ipv4.optional(),
+    hostnamePattern: z.string().min(1).default("cluster{cluster}-{pool}{index}"),
+  }),
+  network: z.strictObject({
+    supernet: cidr,
+    clusterPrefix: int(16, 28).default(24),
+    vlanBase: int(0, 4093),
+    domain: dnsDomain,
+    resolvers: z.array(ipv4).min(1),
+    mtu: int(1280, 9000).default(1500),
+    /** Use this existing XO network (by name) instead of creating the cluster's VLAN network. */
+    existingNetwork: z.string().min(1).optional(),
+    layout: layoutSchema.default(layoutSchema.parse({})),
+  }),
+  xo: z.strictObject({
+    pool: z.string().min(1),
+    template: z.string().min(1),
+    sr: z.string().min(1),
+    pifDevice: z.string().regex(/^[a-z][a-z0-9]*$/, "must be a PIF device name such as eth1"),
+    createTimeout: duration.default("20m"),
+    updateTimeout: duration.default("20m"),
+    deleteTimeout: duration.default("10m"),
+  }),
+  nodes: z.strictObject({
+    adminUser: shortName.default("ops"),
+    sshAuthorizedKeys: z.array(sshKey).min(1),
+    packages: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.-]*$/)).default([]),
+    timezone: z.string().min(1).default("UTC"),
+  }),
+  pools: z.record(shortName, poolSchema),
+  /** Protect the network (and later stateful resources) from deletion; defaults to true in prod. */
+  protect: z.boolean().optional(),
+});
+
+export type ClusterSpec = z.output<typeof specSchema>;
+export type PoolSpec = z.output<typeof poolSchema>;
+export type LayoutSpec = z.output<typeof layoutSchema>;

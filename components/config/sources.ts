@@ -1,0 +1,90 @@
+/**
+ * Reads Pulumi-format config files (`config:` map of `namespace:key` entries) and returns the
+ * values of this project's namespace. Other namespaces (provider settings such as
+ * `xenorchestra:url`) are left to their providers.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parseDocument } from "yaml";
+import { NAMESPACE, type ConfigProblem } from "./errors";
+import { isPlainObject } from "./merge";
+
+export interface ConfigFile {
+  /** Path relative to the project root, as shown in messages. */
+  file: string;
+  values: Record<string, unknown>;
+}
+
+export function stackFile(stack: string): string {
+  return path.posix.join("stacks", `Pulumi.${stack}.yaml`);
+}
+
+export function environmentFile(environment: string): string {
+  return `Pulumi.${environment}.yaml`;
+}
+
+/** Returns null (and records why) when the file is missing or unreadable as Pulumi config. */
+export function readConfigFile(rootDir: string, file: string, problems: ConfigProblem[]): ConfigFile | null {
+  const full = path.join(rootDir, file);
+  if (!fs.existsSync(full)) {
+    problems.push({ key: `${NAMESPACE}:*`, file, message: "file not found" });
+    return null;
+  }
+  const doc = parseDocument(fs.readFileSync(full, "utf8"), { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) {
+      const where = error.linePos?.[0] ? `line ${error.linePos[0].line}` : "YAML";
+      problems.push({
+        key: `${NAMESPACE}:*`,
+        file,
+        message: `${where}: ${error.message.split("\n")[0] ?? error.code}`,
+      });
+    }
+    return null;
+  }
+  const root: unknown = doc.toJS();
+  const config = isPlainObject(root) ? root.config : undefined;
+  if (root !== null && root !== undefined && !isPlainObject(root)) {
+    problems.push({
+      key: `${NAMESPACE}:*`,
+      file,
+      message: "expected a mapping with a top-level 'config:' key",
+    });
+    return null;
+  }
+  if (config !== undefined && config !== null && !isPlainObject(config)) {
+    problems.push({
+      key: `${NAMESPACE}:*`,
+      file,
+      message: "'config:' must be a mapping of namespace:key entries",
+    });
+    return null;
+  }
+  const values: Record<string, unknown> = {};
+  for (const [fullKey, value] of Object.entries(config ?? {})) {
+    const [namespace, key] = fullKey.split(":", 2);
+    if (namespace !== NAMESPACE || key === undefined) continue;
+    if (isPlainObject(value) && "secure" in value) {
+      problems.push({
+        key: fullKey,
+        file,
+        message:
+          "holds an encrypted value; this project's keys carry no secrets (credentials come from the providers' settings)",
+      });
+      continue;
+    }
+    values[key] = value;
+  }
+  return { file, values };
+}
+
+/** Stack names found in stacks/ (from `Pulumi.<stack>.yaml`), sorted. */
+export function listStacks(rootDir: string): string[] {
+  const dir = path.join(rootDir, "stacks");
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
