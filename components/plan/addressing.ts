@@ -58,7 +58,10 @@ export function planLayout(input: SubnetInput, problems: Problem[]): Layout | nu
   if (vlan < 1 || vlan > MAX_VLAN) {
     problems.push({
       path: input.vlan === undefined ? ["network", "vlanBase"] : ["cluster", "vlan"],
-      message: `VLAN ${vlan} (network.vlanBase ${input.vlanBase} + cluster.number ${input.number}) is out of range 1–${MAX_VLAN}`,
+      message:
+        input.vlan === undefined
+          ? `VLAN ${vlan} (network.vlanBase ${input.vlanBase} + cluster.number ${input.number}) is out of range 1–${MAX_VLAN}`
+          : `VLAN ${vlan} is out of range 1–${MAX_VLAN}`,
     });
   }
   const subnet =

@@ -16,7 +16,8 @@ export function planCluster(stack: string, spec: ClusterSpec): ClusterPlan {
   const layout = planLayout({ ...spec.cluster, ...spec.network }, problems);
   checkPools(spec, problems);
   const patternOk = checkHostnamePattern(spec.cluster.hostnamePattern, problems);
-  if (!layout || !patternOk || problems.length > 0) throw new PlanProblems(problems);
+  // Pool problems do not stop planning: block capacity is still checked, so all are reported at once.
+  if (!layout || !patternOk) throw new PlanProblems(problems);
 
   const zone = clusterZone(spec.useCase, spec.environment, spec.network.domain);
   const nodes = sortedPools(spec).flatMap(([name, pool]) =>
@@ -30,7 +31,8 @@ export function planCluster(stack: string, spec: ClusterSpec): ClusterPlan {
   const registrationAddress = servers.length > 1 ? numberToIp(layout.vip) : bootstrapIp;
   const apiFqdn = `api.${zone}`;
   const records = dnsRecords(zone, registrationAddress, nodes);
-  const blocks = [layout.reserved, layout.servers, ...layout.workerSlots, layout.dhcp].filter(
+  const vipBlock: Block = { name: "vip", first: layout.vip, size: 1 };
+  const blocks = [layout.reserved, vipBlock, layout.servers, ...layout.workerSlots, layout.dhcp].filter(
     (b): b is Block => b !== null,
   );
   return {
@@ -50,10 +52,7 @@ export function planCluster(stack: string, spec: ClusterSpec): ClusterPlan {
       zone,
       apiFqdn,
       mtu: spec.network.mtu,
-      blocks: [
-        { name: "vip", first: numberToIp(layout.vip), last: numberToIp(layout.vip), size: 1 },
-        ...blocks.map(blockToPlan),
-      ],
+      blocks: blocks.map(blockToPlan),
       dhcpRange: layout.dhcp
         ? { first: blockToPlan(layout.dhcp).first, last: blockToPlan(layout.dhcp).last }
         : null,

@@ -1,0 +1,66 @@
+/**
+ * Offline render: `npm run render -- <stack>` or `npm run render -- --all`.
+ * Runs the real program under the SDK's mock runtime with a simulated XO inventory and writes
+ * out/<stack>/plan.json, zone.txt and each node's cloud-init files. Exits 1 on a bad config or,
+ * with --all, on any cross-stack collision.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ConfigError } from "../components/config/errors";
+import { listStacks } from "../components/config/sources";
+import { PROJECT_ROOT } from "../components/program";
+import { nodeFiles, planJson, redact } from "../render/report";
+import { runStack } from "../render/runStack";
+import { summary } from "../render/summary";
+
+async function renderOne(stack: string, outRoot: string): Promise<void> {
+  const run = await runStack(stack);
+  const outDir = path.join(outRoot, stack);
+  fs.rmSync(outDir, { recursive: true, force: true });
+  fs.mkdirSync(outDir, { recursive: true });
+  const secrets = new Set<string>();
+  const files = nodeFiles(run, secrets);
+  for (const node of files) {
+    const dir = path.join(outDir, "nodes", node.hostname);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "user-data"), redact(node.userData, secrets));
+    fs.writeFileSync(path.join(dir, "network-config"), redact(node.networkConfig, secrets));
+  }
+  fs.writeFileSync(
+    path.join(outDir, "plan.json"),
+    redact(`${JSON.stringify(planJson(run), null, 2)}\n`, secrets),
+  );
+  fs.writeFileSync(path.join(outDir, "zone.txt"), run.loaded.plan.zoneFile);
+  console.log(redact(summary(run, path.relative(process.cwd(), outDir) || "."), secrets));
+}
+
+async function main(argv: string[]): Promise<number> {
+  const all = argv.includes("--all");
+  const stacks = all ? listStacks(PROJECT_ROOT) : argv.filter((a) => !a.startsWith("--"));
+  if (stacks.length === 0 || argv.includes("--help")) {
+    console.error(`usage: npm run render -- <stack> | --all\nstacks: ${listStacks(PROJECT_ROOT).join(", ")}`);
+    return 2;
+  }
+  const outRoot = path.join(PROJECT_ROOT, "out");
+  let failed = 0;
+  for (const stack of stacks) {
+    try {
+      await renderOne(stack, outRoot);
+      console.log("");
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      console.error(`${error.message}\n`);
+      failed++;
+    }
+  }
+  if (all) console.log(`${stacks.length - failed} of ${stacks.length} stacks rendered.`);
+  return failed > 0 ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,56 @@
+/**
+ * Maps a planned node to its cloud-init inputs and renders both files. Everything is rendered
+ * per node here, in TypeScript: XO's {name}/{index} substitutions exist only in its web UI.
+ */
+import type { ClusterSpec } from "../components/config/schema";
+import type { ClusterPlan, NodePlan } from "../components/plan/types";
+import { renderNetworkConfig } from "./networkConfig";
+import type { WriteFile } from "./types";
+import { renderUserData } from "./userData";
+
+/** The second disk XO attaches (xvdb) when a pool has a data disk. */
+export const DATA_DISK_DEVICE = "/dev/xvdb";
+
+export interface NodeCloudInit {
+  userData: string;
+  networkConfig: string;
+}
+
+export function nodeCloudInit(
+  spec: ClusterSpec,
+  plan: ClusterPlan,
+  node: NodePlan,
+  extra: { files?: WriteFile[]; bootEnv?: Record<string, string> } = {},
+): NodeCloudInit {
+  const bootEnv: Record<string, string> = {
+    CO_CLUSTER: plan.cluster.name,
+    CO_NODE_NAME: node.hostname,
+    CO_NODE_ROLE: node.role,
+    CO_NODE_POOL: node.pool,
+    ...(node.dataDiskGiB !== null
+      ? { CO_DATA_DISK_DEVICE: DATA_DISK_DEVICE, CO_DATA_DISK_MOUNT: "/var/lib/rancher" }
+      : {}),
+    ...extra.bootEnv,
+  };
+  const userData = renderUserData({
+    hostname: node.hostname,
+    fqdn: node.fqdn,
+    adminUser: spec.nodes.adminUser,
+    sshAuthorizedKeys: spec.nodes.sshAuthorizedKeys,
+    packages: spec.nodes.packages,
+    timezone: spec.nodes.timezone,
+    files: extra.files ?? [],
+    bootEnv,
+  });
+  const networkConfig = renderNetworkConfig({
+    mac: node.mac,
+    address:
+      node.ip !== null
+        ? { ip: node.ip, prefixLength: plan.network.prefixLength, gateway: plan.network.gateway }
+        : null,
+    resolvers: plan.network.resolvers,
+    searchDomains: [plan.network.zone],
+    mtu: plan.network.mtu,
+  });
+  return { userData, networkConfig };
+}

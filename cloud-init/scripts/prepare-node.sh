@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Prepares a freshly cloned VM to become a Kubernetes (RKE2) node. Delivered by cloud-init as
+# /usr/local/sbin/co-prepare-node.sh and run once from runcmd.
+#
+# Testability: every absolute path the script reads or writes is prefixed with CO_ROOT (empty on a
+# real node), and system commands are resolved through PATH, so a test can run it in a temp dir
+# with stubbed commands.
+set -Eeuo pipefail
+
+CO_ROOT="${CO_ROOT:-}"
+ENV_FILE="${CO_ROOT}/etc/cluster-orchestrator/node.env"
+LOG_DIR="${CO_ROOT}/var/log/cluster-orchestrator"
+LOG_FILE="${LOG_DIR}/prepare-node.log"
+STATE_DIR="${CO_ROOT}/var/lib/cluster-orchestrator"
+MARKER="${STATE_DIR}/prepared"
+FSTAB="${CO_ROOT}/etc/fstab"
+MODULES_FILE="${CO_ROOT}/etc/modules-load.d/cluster-orchestrator.conf"
+SYSCTL_FILE="${CO_ROOT}/etc/sysctl.d/90-cluster-orchestrator.conf"
+BOOTSTRAP="${CO_ROOT}/usr/local/sbin/co-bootstrap.sh"
+
+mkdir -p "$LOG_DIR" "$STATE_DIR"
+
+# Our own log survives cloud-init re-runs; stdout also lands in /var/log/cloud-init-output.log.
+log() {
+  local line
+  line="$(date -u '+%Y-%m-%dT%H:%M:%SZ') prepare-node: $*"
+  printf '%s\n' "$line"
+  printf '%s\n' "$line" >>"$LOG_FILE"
+}
+
+die() {
+  log "ERROR: $*"
+  exit 1
+}
+
+on_error() {
+  local rc=$?
+  log "ERROR: command failed (exit ${rc}) at line $1"
+}
+# set -E (errtrace, at the top) makes functions inherit this trap.
+trap 'on_error "$LINENO"' ERR
+
+# The marker makes the script safe to re-run (by hand or by a re-run of cloud-init): the node is
+# prepared once, and the bootstrap stage keeps its own idempotency.
+if [[ -e "$MARKER" ]]; then
+  log "already prepared (${MARKER} exists), nothing to do"
+  exit 0
+fi
+
+# node.env is rendered by cloud-init/userData.ts with shell-quoted values; exported so the
+# bootstrap stage exec'd at the end sees the same environment.
+if [[ -f "$ENV_FILE" ]]; then
+  set -a
+  # shellcheck source=/dev/null
+  . "$ENV_FILE"
+  set +a
+  log "loaded ${ENV_FILE}"
+fi
+
+# --- Swap: the kubelet refuses to run with swap on. ---------------------------------------------
+log "disabling swap"
+swapoff -a
+if [[ -f "$FSTAB" ]]; then
+  # Comment out active swap entries (3rd field "swap") so swap stays off after a reboot; rewrite in
+  # place with cat so the file keeps its owner and mode.
+  tmp="${FSTAB}.co-tmp"
+  awk '$1 !~ /^#/ && $3 == "swap" { print "# disabled by cluster-orchestrator: " $0; next } { print }' \
+    "$FSTAB" >"$tmp"
+  cat "$tmp" >"$FSTAB"
+  rm -f "$tmp"
+fi
+
+# --- Kernel modules needed by the container runtime and the CNI. --------------------------------
+log "loading kernel modules overlay, br_netfilter"
+mkdir -p "$(dirname "$MODULES_FILE")"
+printf '%s\n' overlay br_netfilter >"$MODULES_FILE"
+modprobe overlay
+modprobe br_netfilter
+
+# --- Sysctls (after br_netfilter: the bridge keys only exist once it is loaded). -----------------
+log "writing and applying ${SYSCTL_FILE}"
+mkdir -p "$(dirname "$SYSCTL_FILE")"
+cat >"$SYSCTL_FILE" <<'EOF'
+net.ipv4.ip_forward = 1
+net.bridge.bridge-nf-call-iptables = 1
+net.bridge.bridge-nf-call-ip6tables = 1
+EOF
+sysctl -p "$SYSCTL_FILE"
+
+# --- Optional data disk (CO_DATA_DISK_DEVICE from node.env). -------------------------------------
+prepare_data_disk() {
+  local device="$1" mount_point="$2" fstype pttype uuid target
+  target="${CO_ROOT}${mount_point}"
+
+  # blkid -p probes the device itself (no cache); it exits 2 when it finds nothing.
+  fstype="$(blkid -p -s TYPE -o value "$device" || true)"
+  if [[ -z "$fstype" ]]; then
+    pttype="$(blkid -p -s PTTYPE -o value "$device" || true)"
+    # A partition table without a filesystem is not ours to wipe: stop and let a human look.
+    [[ -z "$pttype" ]] || die "${device} has a ${pttype} partition table and no filesystem; not formatting"
+    log "formatting ${device} as ext4"
+    mkfs.ext4 -q -L co-data "$device"
+    fstype=ext4
+  else
+    log "${device} already holds a ${fstype} filesystem, keeping it"
+  fi
+
+  uuid="$(blkid -p -s UUID -o value "$device" || true)"
+  [[ -n "$uuid" ]] || die "no UUID found on ${device}"
+
+  # By UUID: device names can change between boots; nofail keeps a missing disk from blocking boot.
+  if ! grep -qs "^UUID=${uuid}[[:space:]]" "$FSTAB"; then
+    mkdir -p "$(dirname "$FSTAB")"
+    printf 'UUID=%s %s %s defaults,nofail 0 2\n' "$uuid" "$mount_point" "$fstype" >>"$FSTAB"
+  fi
+
+  mkdir -p "$target"
+  if grep -qs "[[:space:]]${target}[[:space:]]" "${CO_ROOT}/proc/mounts"; then
+    log "${target} already mounted"
+  else
+    log "mounting ${device} on ${target}"
+    mount -t "$fstype" "$device" "$target"
+  fi
+}
+
+if [[ -n "${CO_DATA_DISK_DEVICE:-}" ]]; then
+  prepare_data_disk "$CO_DATA_DISK_DEVICE" "${CO_DATA_DISK_MOUNT:-/var/lib/rancher}"
+fi
+
+date -u '+%Y-%m-%dT%H:%M:%SZ' >"$MARKER"
+log "node prepared"
+
+# --- SEAM: next stage ----------------------------------------------------------------------------
+# The RKE2 bootstrap (later stage) is delivered as /usr/local/sbin/co-bootstrap.sh; when present it
+# takes over this process (and node.env's exported variables).
+if [[ -x "$BOOTSTRAP" ]]; then
+  log "handing over to ${BOOTSTRAP}"
+  exec "$BOOTSTRAP"
+fi

@@ -1,0 +1,111 @@
+/**
+ * Renders a node's cloud-init `user-data` (cloud-config). XO copies the string verbatim onto the
+ * NoCloud config drive, so everything node-specific is resolved here.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { stringify } from "yaml";
+import { UserDataInput, WriteFile } from "./types";
+
+/** Where cloud-init writes the boot script; runcmd runs it. */
+export const bootScriptPath = "/usr/local/sbin/co-prepare-node.sh";
+/** Environment sourced by the boot script (holds secrets in later stages, hence 0600). */
+export const nodeEnvPath = "/etc/cluster-orchestrator/node.env";
+
+/**
+ * cloud-init parses with PyYAML, i.e. YAML 1.1: serialising as 1.1 makes the `yaml` library quote
+ * strings that 1.1 would read as something else (yes/no/on/off, sexagesimal numbers such as a MAC
+ * made of decimal digits). lineWidth 0 keeps long strings (SSH keys) on one line; file contents
+ * are block literals, so scripts stay readable in the rendered file.
+ */
+const yamlOptions = { version: "1.1", lineWidth: 0, blockQuote: "literal" } as const;
+
+const shellIdentifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+let bootScript: string | undefined;
+function readBootScript(): string {
+  bootScript ??= fs.readFileSync(path.join(__dirname, "scripts", "prepare-node.sh"), "utf8");
+  return bootScript;
+}
+
+/** Single-quotes a value for POSIX shells: nothing inside is expanded; ' becomes '\''. */
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `KEY='value'` lines, keys sorted so the output does not depend on object insertion order. */
+export function renderNodeEnv(env: Record<string, string>): string {
+  const lines = Object.keys(env)
+    .sort()
+    .map((key) => {
+      if (!shellIdentifier.test(key)) {
+        throw new Error(`bootEnv key "${key}" is not a valid shell variable name`);
+      }
+      const value = env[key] ?? "";
+      if (value.includes("\0")) {
+        throw new Error(`bootEnv value of "${key}" contains a NUL byte, which a shell cannot hold`);
+      }
+      return `${key}=${shellQuote(value)}`;
+    });
+  return ["# Written by cloud-init (cluster-orchestrator); sourced by the boot script.", ...lines, ""].join(
+    "\n",
+  );
+}
+
+function writeFile(file: WriteFile): Record<string, string> {
+  return {
+    path: file.path,
+    content: file.content,
+    permissions: file.permissions,
+    owner: file.owner ?? "root:root",
+  };
+}
+
+export function renderUserData(input: UserDataInput): string {
+  if (input.sshAuthorizedKeys.length === 0) {
+    // The admin user has no password: without a key the node could not be reached at all.
+    throw new Error(`no SSH authorized key for ${input.adminUser} on ${input.hostname}`);
+  }
+
+  const files: WriteFile[] = [
+    { path: nodeEnvPath, content: renderNodeEnv(input.bootEnv), permissions: "0600" },
+    { path: bootScriptPath, content: readBootScript(), permissions: "0755" },
+    ...input.files,
+  ];
+  // A later entry for the same path would silently replace an earlier one on the node.
+  const seen = new Set<string>();
+  for (const file of files) {
+    if (seen.has(file.path)) throw new Error(`write_files: ${file.path} is written twice`);
+    seen.add(file.path);
+  }
+
+  const packages = [...new Set(input.packages)];
+
+  // Key order here is the order in the output; keep it fixed for byte-identical renders.
+  const config: Record<string, unknown> = {
+    hostname: input.hostname,
+    fqdn: input.fqdn,
+    manage_etc_hosts: true,
+    // No "default" entry: the image's default user is not created, only our admin.
+    users: [
+      {
+        name: input.adminUser,
+        groups: ["sudo"],
+        shell: "/bin/bash",
+        sudo: "ALL=(ALL) NOPASSWD:ALL",
+        lock_passwd: true,
+        ssh_authorized_keys: input.sshAuthorizedKeys,
+      },
+    ],
+    ssh_pwauth: false,
+    disable_root: true,
+    timezone: input.timezone,
+    package_update: true,
+    ...(packages.length > 0 ? { packages } : {}),
+    write_files: files.map(writeFile),
+    // runcmd runs in the final stage, after write_files and package installation.
+    runcmd: [[bootScriptPath]],
+  };
+
+  return `#cloud-config\n${stringify(config, yamlOptions)}`;
+}

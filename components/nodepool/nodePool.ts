@@ -1,0 +1,55 @@
+/**
+ * One pool of cluster nodes: one XO VM per planned node. VMs are named by hostname and keyed by
+ * pool + index, so scaling adds or removes only the nodes at the end of the pool. Static MACs
+ * and addresses mean a replacement must delete the old VM first (XO refuses a duplicate MAC).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as xo from "@vates/pulumi-xenorchestra";
+import type { NodePlan } from "../plan/types";
+import { vmArgs, type ClusterIdentity, type VmRefs } from "./vmArgs";
+
+export interface PoolNode {
+  plan: NodePlan;
+  userData: pulumi.Input<string>;
+  networkConfig: pulumi.Input<string>;
+}
+
+export interface NodePoolArgs {
+  cluster: ClusterIdentity;
+  nodes: PoolNode[];
+  refs: Omit<VmRefs, "affinityHostId">;
+  hostIds: Record<string, pulumi.Input<string>>;
+  subnetCidr: string;
+  timeouts: { create: string; update: string; delete: string };
+  /**
+   * Passed to every VM. Component options do not reach children, so this is an argument.
+   * Default: ["template"], so a new golden template applies to new nodes and existing ones are
+   * rolled deliberately (docs/nodes.md), never all servers at once.
+   */
+  ignoreChanges?: string[];
+}
+
+export class NodePool extends pulumi.ComponentResource {
+  readonly vms: Record<string, xo.Vm> = {};
+
+  constructor(name: string, args: NodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("cluster-orchestrator:nodepool:NodePool", name, {}, opts);
+    for (const node of args.nodes) {
+      const host = node.plan.affinityHost;
+      const refs: VmRefs = { ...args.refs, ...(host !== null ? { affinityHostId: args.hostIds[host] } : {}) };
+      this.vms[node.plan.key] = new xo.Vm(
+        `${name}-${node.plan.index}`,
+        vmArgs(args.cluster, node.plan, refs, node, args.subnetCidr),
+        {
+          parent: this,
+          deleteBeforeReplace: true,
+          customTimeouts: args.timeouts,
+          ignoreChanges: args.ignoreChanges ?? ["template"],
+        },
+      );
+    }
+    this.registerOutputs({
+      vmIds: Object.fromEntries(Object.entries(this.vms).map(([k, vm]) => [k, vm.id])),
+    });
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * What index.ts runs: load and check the stack's configuration (before any resource exists),
+ * build the cluster, and shape the stack outputs. A configuration mistake ends the program
+ * with a RunError: Pulumi prints its message without a stack trace.
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { profiles } from "../stacks/profiles";
+import { Cluster } from "./cluster/cluster";
+import { ConfigError } from "./config/errors";
+import { loadStack, type LoadedStack } from "./config/load";
+
+export const PROJECT_ROOT = path.resolve(__dirname, "..");
+
+/** The whole program for one stack: configuration first, then resources, then the outputs. */
+export function runProgram(stack = pulumi.getStack(), rootDir = PROJECT_ROOT) {
+  return buildCluster(loadCurrentStack(stack, rootDir));
+}
+
+export function loadCurrentStack(stack: string, rootDir: string): LoadedStack {
+  try {
+    return loadStack(stack, { rootDir, profiles });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new pulumi.RunError(error.message);
+    throw error;
+  }
+}
+
+export function buildCluster(stack: LoadedStack) {
+  const cluster = new Cluster(stack.plan.cluster.name, { stack });
+  const { plan } = stack;
+  const vmIds = Object.fromEntries(
+    Object.values(cluster.pools).flatMap((pool) => Object.entries(pool.vms).map(([key, vm]) => [key, vm.id])),
+  );
+  return {
+    network: {
+      name: cluster.network.nameLabel,
+      id: cluster.network.networkId,
+      vlan: plan.network.vlan,
+      cidr: plan.network.cidr,
+      gateway: plan.network.gateway,
+      vip: plan.network.vip,
+      registrationAddress: plan.network.registrationAddress,
+      apiFqdn: plan.network.apiFqdn,
+      dhcpRange: plan.network.dhcpRange,
+    },
+    nodes: plan.nodes.map((n) => ({
+      hostname: n.hostname,
+      fqdn: n.fqdn,
+      pool: n.pool,
+      role: n.role,
+      ip: n.ip,
+      mac: n.mac,
+      vmId: vmIds[n.key],
+    })),
+    dnsRecords: plan.dnsRecords,
+    zoneFile: plan.zoneFile,
+  };
+}

@@ -1,0 +1,167 @@
+/**
+ * The SDK's mock runtime, answering as a small XO would: invokes resolve names from the
+ * simulated inventory (failing on unknown names), and resources get deterministic ids. Every
+ * registration is recorded, including what the engine would receive but mocks do not show
+ * (parent, dependencies, resource options), read from the monitor's registration request.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { fakeId, type SimulatedXo } from "./inventory";
+
+export interface RecordedResource {
+  type: string;
+  name: string;
+  urn: string;
+  parent: string | null;
+  /** URNs of every resource this one depends on (explicit dependsOn and through its inputs). */
+  dependencies: string[];
+  inputs: Record<string, unknown>;
+  options: {
+    protect: boolean;
+    deleteBeforeReplace: boolean;
+    ignoreChanges: string[];
+    replaceOnChanges: string[];
+    customTimeouts: { create: string; update: string; delete: string } | null;
+  };
+}
+
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** True for a secret value as the mock runtime hands it over ({ <sig>: <secret sig>, value }). */
+export function isMockSecret(value: unknown): value is { value: unknown } {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    Object.values(value).includes(SECRET_SIG) &&
+    "value" in value
+  );
+}
+
+export class XoMocks implements pulumi.runtime.Mocks {
+  readonly calls: pulumi.runtime.MockCallArgs[] = [];
+
+  constructor(private readonly xo: SimulatedXo) {}
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+    const id = fakeId(args.type, args.name);
+    const inputs = args.inputs as Record<string, unknown>;
+    switch (args.type) {
+      case "xenorchestra:index/xoaNetwork:XoaNetwork":
+        if (!this.xo.pifDevices.includes(String(inputs.sourcePifDevice))) {
+          throw new Error(`simulated XO: no PIF device '${String(inputs.sourcePifDevice)}' in the pool`);
+        }
+        return { id, state: { ...inputs, bridge: `xapi${id.slice(0, 4)}` } };
+      case "xenorchestra:index/vm:Vm":
+        return { id, state: { ...inputs, powerState: "Running" } };
+      default:
+        return { id, state: inputs };
+    }
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    this.calls.push(args);
+    const inputs = args.inputs as Record<string, string>;
+    const find = (kind: string, names: string[]) => {
+      const name = inputs.nameLabel ?? "";
+      if (!names.includes(name)) throw new Error(`simulated XO: no ${kind} named '${name}'`);
+      return {
+        id: fakeId(kind, name),
+        nameLabel: name,
+        uuid: fakeId(kind, name),
+        poolId: inputs.poolId ?? "",
+      };
+    };
+    switch (args.token) {
+      case "xenorchestra:index/getXoaPool:getXoaPool":
+        return {
+          ...find("pool", this.xo.pools),
+          master: fakeId("host", "master"),
+          cpus: {},
+          description: "",
+        };
+      case "xenorchestra:index/getXoaTemplate:getXoaTemplate":
+        return { ...find("template", this.xo.templates), bootFirmware: "uefi" };
+      case "xenorchestra:index/getXoaStorageRepository:getXoaStorageRepository":
+        return {
+          ...find("storage repository", this.xo.srs),
+          srType: "ext",
+          container: "",
+          size: 0,
+          usage: 0,
+          physicalUsage: 0,
+        };
+      case "xenorchestra:index/getXoaHost:getXoaHost":
+        return { ...find("host", this.xo.hosts), cpus: {}, memory: 0, memoryUsage: 0, tags: [] };
+      case "xenorchestra:index/getXoaNetwork:getXoaNetwork":
+        return { ...find("network", this.xo.networks), bridge: "xenbr1" };
+      default:
+        throw new Error(`simulated XO: no mock for ${args.token}`);
+    }
+  }
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getDependenciesList(): string[];
+  getProtect(): boolean;
+  getDeletebeforereplace(): boolean;
+  getIgnorechangesList(): string[];
+  getReplaceonchangesList(): string[];
+  getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+}
+
+interface MonitorWithRegister {
+  registerResource(req: RegisterRequest, callback: (err: unknown, res?: { getUrn(): string }) => void): void;
+}
+
+/**
+ * Installs the mocks for one stack and records each registration. The request is what the real
+ * engine would receive; the mock monitor only forwards type, name and inputs to newResource.
+ */
+export function installRecordingMocks(
+  mocks: XoMocks,
+  project: string,
+  stack: string,
+  preview = false,
+): RecordedResource[] {
+  const recorded: RecordedResource[] = [];
+  const inputsByUrn = new Map<string, Record<string, unknown>>();
+  const wrapped: pulumi.runtime.Mocks = {
+    newResource: (args) => {
+      const result = mocks.newResource(args);
+      inputsByUrn.set(`${args.type}::${args.name}`, args.inputs as Record<string, unknown>);
+      return result;
+    },
+    call: (args) => mocks.call(args),
+  };
+  pulumi.runtime.setMocks(wrapped, project, stack, preview);
+  // The mock monitor is the SDK's own object; we only observe its registration requests.
+  const monitor = pulumi.runtime.getMonitor() as unknown as MonitorWithRegister;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) =>
+    register(req, (err, res) => {
+      if (!err && res) {
+        const timeouts = req.getCustomtimeouts();
+        recorded.push({
+          type: req.getType(),
+          name: req.getName(),
+          urn: res.getUrn(),
+          parent: req.getParent() || null,
+          dependencies: [...req.getDependenciesList()].sort(),
+          inputs: inputsByUrn.get(`${req.getType()}::${req.getName()}`) ?? {},
+          options: {
+            protect: req.getProtect(),
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            ignoreChanges: req.getIgnorechangesList(),
+            replaceOnChanges: req.getReplaceonchangesList(),
+            customTimeouts: timeouts
+              ? { create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() }
+              : null,
+          },
+        });
+      }
+      callback(err, res);
+    });
+  return recorded;
+}

@@ -1,0 +1,96 @@
+/**
+ * Turns a mocked run into the offline render: plan.json and, per node, the exact user-data and
+ * network-config strings the VM resources receive, secrets replaced by a placeholder.
+ */
+import type { StackRun } from "./runStack";
+import { isMockSecret, type RecordedResource } from "./mocks";
+
+export const VM_TYPE = "xenorchestra:index/vm:Vm";
+export const SECRET_PLACEHOLDER = "REDACTED-SECRET";
+
+export interface NodeFiles {
+  hostname: string;
+  userData: string;
+  networkConfig: string;
+}
+
+function nameOf(urn: string): string {
+  return urn.split("::").pop() ?? urn;
+}
+
+/** Plain text of a mock input; secret values come back as their placeholder. */
+export function plainText(value: unknown, secrets: Set<string>): string {
+  if (isMockSecret(value)) {
+    const text = String(value.value);
+    secrets.add(text);
+    return text;
+  }
+  return typeof value === "string" ? value : "";
+}
+
+export function redact(text: string, secrets: Set<string>): string {
+  let out = text;
+  for (const secret of [...secrets].filter((s) => s.length > 0).sort((a, b) => b.length - a.length)) {
+    out = out.split(secret).join(SECRET_PLACEHOLDER);
+  }
+  return out;
+}
+
+export function sortedResources(resources: RecordedResource[]): RecordedResource[] {
+  return [...resources].sort((a, b) => a.urn.localeCompare(b.urn));
+}
+
+export function nodeFiles(run: StackRun, secrets: Set<string>): NodeFiles[] {
+  return sortedResources(run.resources)
+    .filter((r) => r.type === VM_TYPE)
+    .map((vm) => ({
+      hostname: String(vm.inputs.nameLabel),
+      userData: plainText(vm.inputs.cloudConfig, secrets),
+      networkConfig: plainText(vm.inputs.cloudNetworkConfig, secrets),
+    }));
+}
+
+export function planJson(run: StackRun): Record<string, unknown> {
+  const { plan } = run.loaded;
+  return {
+    stack: plan.stack,
+    environment: plan.environment,
+    useCase: plan.useCase,
+    files: run.loaded.files,
+    cluster: {
+      number: plan.cluster.number,
+      name: plan.cluster.name,
+      vlan: plan.network.vlan,
+      cidr: plan.network.cidr,
+      gateway: plan.network.gateway,
+      vip: plan.network.vip,
+      registrationAddress: plan.network.registrationAddress,
+      apiFqdn: plan.network.apiFqdn,
+      zone: plan.network.zone,
+      resolvers: plan.network.resolvers,
+      blocks: plan.network.blocks,
+      dhcpRange: plan.network.dhcpRange,
+    },
+    nodes: plan.nodes.map((n) => ({
+      hostname: n.hostname,
+      fqdn: n.fqdn,
+      pool: n.pool,
+      role: n.role,
+      bootstrap: n.bootstrap,
+      ip: n.ip,
+      mac: n.mac,
+      cpus: n.cpus,
+      memoryMiB: n.memoryMiB,
+      diskGiB: n.diskGiB,
+      dataDiskGiB: n.dataDiskGiB,
+    })),
+    resources: sortedResources(run.resources).map((r) => ({
+      type: r.type,
+      name: r.name,
+      parent: r.parent === null ? null : nameOf(r.parent),
+      dependsOn: r.dependencies.map(nameOf).sort(),
+      options: r.options,
+    })),
+    dnsRecords: plan.dnsRecords,
+  };
+}

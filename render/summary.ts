@@ -1,0 +1,67 @@
+/** The readable summary the render prints: resource tree, network, node table, DNS. */
+import type { RecordedResource } from "./mocks";
+import { sortedResources } from "./report";
+import type { StackRun } from "./runStack";
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  return rows.map((r) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd(),
+  );
+}
+
+function tree(resources: RecordedResource[]): string[] {
+  const children = new Map<string | null, RecordedResource[]>();
+  for (const r of sortedResources(resources)) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
+  const lines: string[] = [];
+  const walk = (parent: string | null, indent: string) => {
+    for (const r of children.get(parent) ?? []) {
+      lines.push(`${indent}${r.name}  (${r.type})${r.options.protect ? "  [protected]" : ""}`);
+      walk(r.urn, `${indent}  `);
+    }
+  };
+  walk(null, "  ");
+  return lines;
+}
+
+export function summary(run: StackRun, outDir: string): string {
+  const { plan } = run.loaded;
+  const n = plan.network;
+  const nodeRows = [
+    ["HOSTNAME", "POOL", "ROLE", "IP", "MAC", "CPU", "MEM MiB", "DISK GiB", "DATA GiB"],
+    ...plan.nodes.map((x) => [
+      x.hostname + (x.bootstrap ? " *" : ""),
+      x.pool,
+      x.role,
+      x.ip ?? "dhcp",
+      x.mac,
+      String(x.cpus),
+      String(x.memoryMiB),
+      String(x.diskGiB),
+      x.dataDiskGiB === null ? "-" : String(x.dataDiskGiB),
+    ]),
+  ];
+  return [
+    `Stack ${plan.stack}  (use case ${plan.useCase}, environment ${plan.environment}, cluster #${plan.cluster.number})`,
+    `Config: ${run.loaded.files.join(" < ")}`,
+    "",
+    "Network",
+    `  VLAN ${n.vlan}  ${n.cidr}  gateway ${n.gateway}  VIP ${n.vip}  registration ${n.registrationAddress}`,
+    `  zone ${n.zone}  api ${n.apiFqdn}  resolvers ${n.resolvers.join(", ")}`,
+    ...n.blocks.map((b) => `  ${b.name.padEnd(16)} ${b.first} – ${b.last}  (${b.size})`),
+    "",
+    `Nodes (${plan.nodes.length}; * = bootstrap server)`,
+    ...table(nodeRows).map((l) => `  ${l}`),
+    "",
+    `Resources (${run.resources.length})`,
+    ...tree(run.resources),
+    "",
+    "DNS",
+    ...plan.dnsRecords.map((r) => `  ${r.name}  ${r.type}  ${r.value}`),
+    "",
+    `Wrote ${outDir}/plan.json, ${outDir}/zone.txt and ${outDir}/nodes/<hostname>/{user-data,network-config}`,
+  ].join("\n");
+}

@@ -1,0 +1,425 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse } from "yaml";
+import { NODE_INTERFACE, renderNetworkConfig } from "../cloud-init/networkConfig";
+import { NetworkConfigInput, UserDataInput } from "../cloud-init/types";
+import { bootScriptPath, nodeEnvPath, renderUserData } from "../cloud-init/userData";
+import {
+  cloudConfigProblems,
+  netConvert,
+  pyYamlLoad,
+  requireTool,
+  run,
+  shellcheckFindings,
+} from "./helpers/validators";
+
+const scriptsDir = path.join(__dirname, "..", "cloud-init", "scripts");
+const prepareNode = path.join(scriptsDir, "prepare-node.sh");
+
+// A value that breaks naive quoting: a single quote, spaces and something a shell would expand.
+const tricky = 'it\'s a $HOME `id` \\ "secret"';
+
+const staticServer: UserDataInput = {
+  hostname: "legal-prod-server-0",
+  fqdn: "legal-prod-server-0.lab.example",
+  adminUser: "ops",
+  sshAuthorizedKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBd3JvbmdrZXlmb3J0ZXN0c29ubHk ops@laptop"],
+  packages: ["curl", "jq", "curl", "open-iscsi"],
+  timezone: "Europe/Paris",
+  files: [
+    {
+      path: "/etc/rancher/rke2/config.yaml",
+      content: "token: abc\ntls-san:\n  - api.lab.example\n",
+      permissions: "0600",
+    },
+  ],
+  bootEnv: { CO_ROLE: "server", CO_SECRET: tricky },
+};
+
+const agentWithDisk: UserDataInput = {
+  ...staticServer,
+  hostname: "legal-prod-agent-1",
+  fqdn: "legal-prod-agent-1.lab.example",
+  files: [],
+  bootEnv: { CO_ROLE: "agent", CO_DATA_DISK_DEVICE: "/dev/xvdb", CO_DATA_DISK_MOUNT: "/var/lib/rancher" },
+};
+
+const dhcpAgent: UserDataInput = { ...agentWithDisk, hostname: "pool-agent-7", packages: [], bootEnv: {} };
+
+// Decimal-only MAC: PyYAML (YAML 1.1) reads it as a base-60 integer unless it is quoted.
+const staticNet: NetworkConfigInput = {
+  mac: "12:34:56:12:34:56",
+  address: { ip: "10.20.0.11", prefixLength: 24, gateway: "10.20.0.1" },
+  resolvers: ["10.20.0.2", "1.1.1.1"],
+  searchDomains: ["lab.example"],
+  mtu: 1500,
+};
+const dhcpNet: NetworkConfigInput = { ...staticNet, mac: "AA:BB:CC:00:11:22", address: null, mtu: 9000 };
+
+interface CloudConfig {
+  users: Array<Record<string, unknown>>;
+  write_files: Array<{ path: string; content: string; permissions: string; owner: string }>;
+  [key: string]: unknown;
+}
+
+function userData(input: UserDataInput): CloudConfig {
+  return parse(renderUserData(input), { version: "1.1" }) as CloudConfig;
+}
+
+function nodeEnvOf(input: UserDataInput): string {
+  const file = userData(input).write_files.find((f) => f.path === nodeEnvPath);
+  if (!file) throw new Error("node.env missing");
+  return file.content;
+}
+
+const tempDirs: string[] = [];
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "co-cloud-init-"));
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe("renderUserData", () => {
+  it("starts with the #cloud-config header", () => {
+    expect(renderUserData(staticServer).startsWith("#cloud-config\n")).toBe(true);
+  });
+
+  it("creates exactly one admin user, key-only, with passwordless sudo", () => {
+    const config = userData(staticServer);
+    expect(config.users).toEqual([
+      {
+        name: "ops",
+        groups: ["sudo"],
+        shell: "/bin/bash",
+        sudo: "ALL=(ALL) NOPASSWD:ALL",
+        lock_passwd: true,
+        ssh_authorized_keys: staticServer.sshAuthorizedKeys,
+      },
+    ]);
+    // Exact key list: no password/chpasswd, and no misspelt key (the schema ignores unknown keys).
+    expect(Object.keys(config)).toEqual([
+      "hostname",
+      "fqdn",
+      "manage_etc_hosts",
+      "users",
+      "ssh_pwauth",
+      "disable_root",
+      "timezone",
+      "package_update",
+      "packages",
+      "write_files",
+      "runcmd",
+    ]);
+    expect(config).toMatchObject({
+      hostname: "legal-prod-server-0",
+      fqdn: "legal-prod-server-0.lab.example",
+      manage_etc_hosts: true,
+      ssh_pwauth: false,
+      disable_root: true,
+      timezone: "Europe/Paris",
+      package_update: true,
+      packages: ["curl", "jq", "open-iscsi"],
+      runcmd: [[bootScriptPath]],
+    });
+  });
+
+  it("writes node.env first (0600), then the boot script (0755), then the caller's files", () => {
+    const files = userData(staticServer).write_files;
+    expect(files.map((f) => [f.path, f.permissions, f.owner])).toEqual([
+      [nodeEnvPath, "0600", "root:root"],
+      [bootScriptPath, "0755", "root:root"],
+      ["/etc/rancher/rke2/config.yaml", "0600", "root:root"],
+    ]);
+    expect(files[1]?.content).toBe(fs.readFileSync(prepareNode, "utf8"));
+    expect(files[2]?.content).toBe(staticServer.files[0]?.content);
+  });
+
+  it("shell-quotes node.env values, with keys sorted", () => {
+    expect(nodeEnvOf(staticServer).split("\n").slice(1)).toEqual([
+      "CO_ROLE='server'",
+      `CO_SECRET='it'\\''s a $HOME \`id\` \\ "secret"'`,
+      "",
+    ]);
+  });
+
+  it("node.env gives a shell back the exact values (no expansion)", () => {
+    const dir = tempDir();
+    const env = path.join(dir, "node.env");
+    fs.writeFileSync(env, nodeEnvOf(staticServer));
+    const result = run("bash", ["-c", '. "$1" && printf "%s" "$CO_SECRET"', "bash", env]);
+    expect(result.stdout).toBe(tricky);
+  });
+
+  it("rejects a bootEnv key that is not a shell identifier, naming it", () => {
+    expect(() => renderUserData({ ...staticServer, bootEnv: { "BAD-KEY": "x" } })).toThrow(/BAD-KEY/);
+    expect(() => renderUserData({ ...staticServer, bootEnv: { "1ABC": "x" } })).toThrow(/1ABC/);
+  });
+
+  it("refuses a node without SSH keys and a file written twice", () => {
+    expect(() => renderUserData({ ...staticServer, sshAuthorizedKeys: [] })).toThrow(/SSH/);
+    const clash = { path: nodeEnvPath, content: "", permissions: "0600" };
+    expect(() => renderUserData({ ...staticServer, files: [clash] })).toThrow(/written twice/);
+  });
+
+  it("is deterministic, whatever the bootEnv insertion order", () => {
+    const reordered = { ...staticServer, bootEnv: { CO_SECRET: tricky, CO_ROLE: "server" } };
+    expect(renderUserData(staticServer)).toBe(renderUserData(staticServer));
+    expect(renderUserData(reordered)).toBe(renderUserData(staticServer));
+  });
+
+  it("keeps file contents as block literals and long lines unfolded", () => {
+    const text = renderUserData(staticServer);
+    expect(text).toContain("    content: |\n      #!/usr/bin/env bash\n");
+    expect(text).toContain(`- ${staticServer.sshAuthorizedKeys[0]}\n`);
+  });
+});
+
+describe("renderNetworkConfig", () => {
+  const ethernet = (input: NetworkConfigInput): Record<string, unknown> => {
+    const config = parse(renderNetworkConfig(input), { version: "1.1" }) as {
+      version: number;
+      ethernets: Record<string, Record<string, unknown>>;
+    };
+    expect(config.version).toBe(2);
+    expect(Object.keys(config.ethernets)).toEqual([NODE_INTERFACE]);
+    return config.ethernets[NODE_INTERFACE] ?? {};
+  };
+
+  it("static: matches by MAC, renames, sets address, default route, DNS and MTU", () => {
+    expect(ethernet(staticNet)).toEqual({
+      match: { macaddress: "12:34:56:12:34:56" },
+      "set-name": "eth0",
+      dhcp4: false,
+      addresses: ["10.20.0.11/24"],
+      routes: [{ to: "0.0.0.0/0", via: "10.20.0.1" }],
+      nameservers: { addresses: ["10.20.0.2", "1.1.1.1"], search: ["lab.example"] },
+      mtu: 1500,
+    });
+  });
+
+  it("DHCP: no address or route, DNS still set, MAC lower-cased", () => {
+    expect(ethernet(dhcpNet)).toEqual({
+      match: { macaddress: "aa:bb:cc:00:11:22" },
+      "set-name": "eth0",
+      dhcp4: true,
+      nameservers: { addresses: ["10.20.0.2", "1.1.1.1"], search: ["lab.example"] },
+      mtu: 9000,
+    });
+  });
+
+  it("omits empty nameserver lists, rejects a malformed MAC, is deterministic", () => {
+    expect(ethernet({ ...dhcpNet, resolvers: [], searchDomains: [] })).not.toHaveProperty("nameservers");
+    expect(() => renderNetworkConfig({ ...staticNet, mac: "12:34:56" })).toThrow(/12:34:56/);
+    expect(renderNetworkConfig(staticNet)).toBe(renderNetworkConfig(staticNet));
+  });
+
+  it("quotes the MAC so YAML 1.1 parsers do not read it as a number", () => {
+    expect(renderNetworkConfig(staticNet)).toContain('macaddress: "12:34:56:12:34:56"');
+  });
+});
+
+describe("real validators", () => {
+  const cloudInit = requireTool("cloud-init");
+  const shellcheck = requireTool("shellcheck");
+  const itCloudInit = cloudInit ? it : it.skip;
+  const itShellcheck = shellcheck ? it : it.skip;
+
+  const userDataCases: Array<[string, UserDataInput]> = [
+    ["static server", staticServer],
+    ["agent with data disk", agentWithDisk],
+    ["DHCP agent", dhcpAgent],
+  ];
+
+  itCloudInit.each(userDataCases)("cloud-init schema accepts the %s user-data", (_name, input) => {
+    const file = path.join(tempDir(), "user-data");
+    fs.writeFileSync(file, renderUserData(input));
+    expect(cloudConfigProblems(file)).toEqual([]);
+    // What cloud-init's own parser reads is what we meant (no YAML 1.1 surprises).
+    expect(pyYamlLoad(file)).toEqual(parse(renderUserData(input), { version: "1.1" }));
+  });
+
+  itCloudInit.each([
+    ["a wrong type (users: 5)", "#cloud-config\nusers: 5\n"],
+    ["a deprecated value (ssh_pwauth: maybe)", '#cloud-config\nssh_pwauth: "maybe"\n'],
+  ])("the schema check reports %s", (_name, text) => {
+    const file = path.join(tempDir(), "user-data");
+    fs.writeFileSync(file, text);
+    expect(cloudConfigProblems(file)).not.toEqual([]);
+  });
+
+  const networkCases: Array<[string, NetworkConfigInput, string[]]> = [
+    ["static", staticNet, ["10.20.0.11/24", "10.20.0.1", "12:34:56:12:34:56"]],
+    ["DHCP", dhcpNet, ["aa:bb:cc:00:11:22", "9000"]],
+  ];
+  // eni: Debian 12 images; networkd: Debian 13; netplan: Ubuntu. eni and networkd go through
+  // cloud-init's own parser of the v2 format (netplan output is a pass-through).
+  const outputKinds = ["eni", "networkd", "netplan"] as const;
+
+  itCloudInit.each(networkCases)("net-convert renders the %s network-config", (_name, input, expected) => {
+    const file = path.join(tempDir(), "network-config");
+    fs.writeFileSync(file, renderNetworkConfig(input));
+    for (const kind of outputKinds) {
+      const rendered = netConvert(file, kind, tempDir());
+      for (const text of expected) expect(`${kind}: ${rendered}`).toContain(text);
+    }
+    expect(pyYamlLoad(file)).toEqual(parse(renderNetworkConfig(input), { version: "1.1" }));
+  });
+
+  itShellcheck.each(fs.readdirSync(scriptsDir).filter((f) => f.endsWith(".sh")))(
+    "shellcheck: %s is clean",
+    (script) => {
+      expect(shellcheckFindings(path.join(scriptsDir, script))).toBe("");
+    },
+  );
+});
+
+describe("prepare-node.sh", () => {
+  // Stubs log "<name> <args>" to $STUB_LOG. blkid answers from STUB_FSTYPE / STUB_UUID.
+  const stubs: Record<string, string> = {
+    swapoff: "",
+    modprobe: "",
+    sysctl: "",
+    mkfs_ext4: "",
+    mount: "",
+    blkid: [
+      'case "$*" in',
+      '  *"-s TYPE"*) [ -n "${STUB_FSTYPE:-}" ] || exit 2; echo "$STUB_FSTYPE" ;;',
+      '  *"-s PTTYPE"*) exit 2 ;;',
+      '  *"-s UUID"*) echo "${STUB_UUID:-0b1e2c3d-0000-4000-8000-000000000001}" ;;',
+      "esac",
+    ].join("\n"),
+  };
+
+  interface Sandbox {
+    root: string;
+    stubLog: string;
+    run: (env?: Record<string, string>) => ReturnType<typeof run>;
+    calls: () => string[];
+    read: (file: string) => string;
+  }
+
+  function sandbox(bootEnv: Record<string, string>): Sandbox {
+    const dir = tempDir();
+    const root = path.join(dir, "root");
+    const bin = path.join(dir, "bin");
+    const stubLog = path.join(dir, "calls.log");
+    fs.mkdirSync(bin);
+    for (const [name, body] of Object.entries(stubs)) {
+      const command = name.replace("_", ".");
+      fs.writeFileSync(path.join(bin, command), `#!/bin/sh\necho "${command} $*" >>"$STUB_LOG"\n${body}\n`, {
+        mode: 0o755,
+      });
+    }
+    fs.mkdirSync(path.join(root, "etc", "cluster-orchestrator"), { recursive: true });
+    fs.writeFileSync(
+      path.join(root, "etc", "fstab"),
+      [
+        "# <file system> <mount point> <type> <options> <dump> <pass>",
+        "UUID=1111 / ext4 errors=remount-ro 0 1",
+        "/swapfile none swap sw 0 0",
+        "UUID=2222   none   swap   sw   0   0",
+        "#/dev/xvdc none swap sw 0 0",
+        "",
+      ].join("\n"),
+    );
+    // The node.env the renderer produces, so quoting is tested end to end.
+    fs.writeFileSync(
+      path.join(root, nodeEnvPath),
+      nodeEnvOf({ ...staticServer, bootEnv: { ...bootEnv, CO_SECRET: tricky } }),
+    );
+    // Seatbelt (tests may run as root): sbin directories are left out, so a command the stubs
+    // miss is more likely to fail than to touch the host.
+    const hostPath = (process.env.PATH ?? "/usr/bin:/bin")
+      .split(":")
+      .filter((p) => !p.endsWith("sbin"))
+      .join(":");
+    return {
+      root,
+      stubLog,
+      run: (env = {}) =>
+        run("bash", [prepareNode], {
+          PATH: `${bin}:${hostPath}`,
+          CO_ROOT: root,
+          STUB_LOG: stubLog,
+          ...env,
+        }),
+      calls: () => (fs.existsSync(stubLog) ? fs.readFileSync(stubLog, "utf8").trim().split("\n") : []),
+      read: (file) => fs.readFileSync(path.join(root, file), "utf8"),
+    };
+  }
+
+  it("prepares the node once, then re-runs are no-ops", () => {
+    const box = sandbox({ CO_ROLE: "server" });
+    const first = box.run();
+    expect(first.stderr).toBe("");
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain("node prepared");
+
+    const sysctlFile = path.join(box.root, "etc/sysctl.d/90-cluster-orchestrator.conf");
+    expect(box.calls()).toEqual([
+      "swapoff -a",
+      "modprobe overlay",
+      "modprobe br_netfilter",
+      `sysctl -p ${sysctlFile}`,
+    ]);
+    expect(box.read("etc/modules-load.d/cluster-orchestrator.conf")).toBe("overlay\nbr_netfilter\n");
+    expect(box.read("etc/sysctl.d/90-cluster-orchestrator.conf")).toBe(
+      "net.ipv4.ip_forward = 1\n" +
+        "net.bridge.bridge-nf-call-iptables = 1\n" +
+        "net.bridge.bridge-nf-call-ip6tables = 1\n",
+    );
+    const fstab = box.read("etc/fstab").split("\n");
+    expect(fstab[1]).toBe("UUID=1111 / ext4 errors=remount-ro 0 1");
+    expect(fstab[2]).toMatch(/^# .*\/swapfile none swap sw 0 0$/);
+    expect(fstab[3]).toMatch(/^# .*UUID=2222 {3}none {3}swap/);
+    expect(fstab[4]).toBe("#/dev/xvdc none swap sw 0 0");
+    expect(fs.existsSync(path.join(box.root, "var/lib/cluster-orchestrator/prepared"))).toBe(true);
+    expect(box.read("var/log/cluster-orchestrator/prepare-node.log")).toContain("node prepared");
+
+    fs.rmSync(box.stubLog);
+    const second = box.run();
+    expect(second.status).toBe(0);
+    expect(second.stdout).toContain("already prepared");
+    expect(box.calls()).toEqual([]);
+  });
+
+  it("formats a blank data disk, records it in fstab by UUID and mounts it", () => {
+    const box = sandbox({ CO_DATA_DISK_DEVICE: "/dev/xvdb" });
+    const result = box.run({ STUB_UUID: "0b1e2c3d-aaaa-4000-8000-000000000002" });
+    expect(result.status).toBe(0);
+    const target = path.join(box.root, "var/lib/rancher");
+    expect(box.calls()).toEqual(
+      expect.arrayContaining(["mkfs.ext4 -q -L co-data /dev/xvdb", `mount -t ext4 /dev/xvdb ${target}`]),
+    );
+    expect(box.read("etc/fstab")).toContain(
+      "UUID=0b1e2c3d-aaaa-4000-8000-000000000002 /var/lib/rancher ext4 defaults,nofail 0 2\n",
+    );
+  });
+
+  it("keeps an existing filesystem and honours CO_DATA_DISK_MOUNT", () => {
+    const box = sandbox({ CO_DATA_DISK_DEVICE: "/dev/xvdb", CO_DATA_DISK_MOUNT: "/data" });
+    expect(box.run({ STUB_FSTYPE: "xfs" }).status).toBe(0);
+    expect(box.calls().filter((c) => c.startsWith("mkfs"))).toEqual([]);
+    expect(box.calls()).toContain(`mount -t xfs /dev/xvdb ${path.join(box.root, "data")}`);
+    expect(box.read("etc/fstab")).toMatch(/ \/data xfs defaults,nofail 0 2\n$/);
+  });
+
+  it("hands over to co-bootstrap.sh with node.env exported", () => {
+    const box = sandbox({ CO_ROLE: "agent" });
+    const bootstrap = path.join(box.root, "usr/local/sbin/co-bootstrap.sh");
+    fs.mkdirSync(path.dirname(bootstrap), { recursive: true });
+    fs.writeFileSync(
+      bootstrap,
+      '#!/bin/sh\nprintf "%s|%s" "$CO_ROLE" "$CO_SECRET" >"$CO_ROOT/bootstrap-ran"\n',
+      {
+        mode: 0o755,
+      },
+    );
+    expect(box.run().status).toBe(0);
+    expect(box.read("bootstrap-ran")).toBe(`agent|${tricky}`);
+  });
+});
