@@ -135,7 +135,8 @@ export function installRecordingMocks(
     },
     call: (args) => mocks.call(args),
   };
-  pulumi.runtime.setMocks(wrapped, project, stack, preview);
+  // setMocks does all its work synchronously; its promise carries nothing to wait for.
+  void pulumi.runtime.setMocks(wrapped, project, stack, preview);
   // The mock monitor is the SDK's own object; we only observe its registration requests.
   const monitor = pulumi.runtime.getMonitor() as unknown as MonitorWithRegister;
   const register = monitor.registerResource.bind(monitor);

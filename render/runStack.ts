@@ -37,8 +37,6 @@ export async function runStack(stack: string, rootDir = PROJECT_ROOT): Promise<S
 }
 
 function resolve(value: unknown): Promise<unknown> {
-  const output: pulumi.Output<unknown> = pulumi.output(
-    value as pulumi.Input<unknown>,
-  ) as pulumi.Output<unknown>;
+  const output: pulumi.Output<unknown> = pulumi.output(value) as pulumi.Output<unknown>;
   return new Promise((done) => output.apply((v) => done(v)));
 }

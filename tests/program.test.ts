@@ -10,7 +10,7 @@ import { PROJECT_ROOT, runProgram } from "../components/program";
 import { inventoryFor } from "../render/inventory";
 import { installRecordingMocks, XoMocks } from "../render/mocks";
 import { profiles } from "../stacks/profiles";
-import { byType, copyProjectConfig, runInMocks } from "./helpers/program";
+import { byType, copyProjectConfig, runInMocks, vmInputs } from "./helpers/program";
 
 const VM = "xenorchestra:index/vm:Vm";
 const NETWORK = "xenorchestra:index/xoaNetwork:XoaNetwork";
@@ -53,16 +53,16 @@ describe.each(stacks)("stack %s", (stack) => {
 
   test("VM inputs: MAC, expected address, sizes, tags, template/SR from the lookups", () => {
     for (const node of plan.nodes) {
-      const vm = byType(run.resources, VM).find((v) => v.inputs.nameLabel === node.hostname)!;
-      const [nic] = vm.inputs.networks;
-      expect(nic.macAddress).toBe(node.mac);
-      expect(nic.expectedIpCidr).toBe(node.ip === null ? plan.network.cidr : `${node.ip}/32`);
-      expect(vm.inputs.cpus).toBe(node.cpus);
-      expect(vm.inputs.memoryMax).toBe(node.memoryMiB * 1024 * 1024);
-      expect(vm.inputs.disks.map((d: { size: number }) => d.size)).toEqual(
+      const vm = vmInputs(byType(run.resources, VM).find((v) => v.inputs.nameLabel === node.hostname)!);
+      const [nic] = vm.networks;
+      expect(nic!.macAddress).toBe(node.mac);
+      expect(nic!.expectedIpCidr).toBe(node.ip === null ? plan.network.cidr : `${node.ip}/32`);
+      expect(vm.cpus).toBe(node.cpus);
+      expect(vm.memoryMax).toBe(node.memoryMiB * 1024 * 1024);
+      expect(vm.disks.map((d) => d.size)).toEqual(
         [node.diskGiB, ...(node.dataDiskGiB === null ? [] : [node.dataDiskGiB])].map((g) => g * GiB),
       );
-      expect(vm.inputs.tags).toEqual([
+      expect(vm.tags).toEqual([
         "managed-by=cluster-orchestrator",
         `env=${spec.environment}`,
         `use-case=${spec.useCase}`,
@@ -70,8 +70,8 @@ describe.each(stacks)("stack %s", (stack) => {
         `pool=${node.pool}`,
         `role=${node.role}`,
       ]);
-      expect(vm.inputs.template).toMatch(/^[0-9a-f-]{36}$/);
-      expect(vm.inputs.disks[0].srId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(vm.template).toMatch(/^[0-9a-f-]{36}$/);
+      expect(vm.disks[0]!.srId).toMatch(/^[0-9a-f-]{36}$/);
     }
   });
 
@@ -132,7 +132,7 @@ describe("changes", () => {
   const dir = copyProjectConfig();
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  function editStack(stack: string, edit: (config: Record<string, any>) => void): void {
+  function editStack(stack: string, edit: (config: Record<string, unknown>) => void): void {
     const file = path.join(dir, "stacks", `Pulumi.${stack}.yaml`);
     const doc = parse(fs.readFileSync(file, "utf8"));
     edit(doc.config);

@@ -17,7 +17,7 @@ export interface ProgramRun {
 
 export async function resolveOutput<T>(value: pulumi.Input<T>): Promise<T> {
   const output = pulumi.output(value) as pulumi.Output<T>;
-  return new Promise((done) => output.apply((v) => done(v as T)));
+  return new Promise((done) => output.apply((v) => done(v)));
 }
 
 export async function runInMocks(stack: string, rootDir = PROJECT_ROOT): Promise<ProgramRun> {
@@ -55,4 +55,21 @@ export function copyProjectConfig(): string {
 
 export function byType(resources: RecordedResource[], type: string): RecordedResource[] {
   return resources.filter((r) => r.type === type);
+}
+
+/** The parts of a recorded VM's inputs the tests read (mock inputs arrive as untyped JSON). */
+export interface VmInputs {
+  nameLabel: string;
+  cpus: number;
+  memoryMax: number;
+  template: string;
+  tags: string[];
+  cloudConfig: unknown;
+  cloudNetworkConfig: unknown;
+  disks: { size: number; srId: string; nameLabel: string }[];
+  networks: { macAddress: string; expectedIpCidr: string; networkId: string }[];
+}
+
+export function vmInputs(resource: RecordedResource): VmInputs {
+  return resource.inputs as unknown as VmInputs;
 }
