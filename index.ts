@@ -1,10 +1,6 @@
 // Entry point: one stack = one use-case cluster. All logic lives in components/; this file only
-// loads the stack's configuration, builds the cluster and exports its outputs.
+// runs the program for the current stack. Pulumi calls the exported function and turns the
+// object it returns into the stack outputs: network, nodes, dnsRecords, zoneFile.
 import { runProgram } from "./components/program";
 
-const outputs = runProgram();
-
-export const network = outputs.network;
-export const nodes = outputs.nodes;
-export const dnsRecords = outputs.dnsRecords;
-export const zoneFile = outputs.zoneFile;
+export = () => runProgram();

@@ -4,33 +4,18 @@
  * out/<stack>/plan.json, zone.txt and each node's cloud-init files. Exits 1 on a bad config or,
  * with --all, on any cross-stack collision.
  */
-import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../components/config/errors";
 import { listStacks } from "../components/config/sources";
 import { PROJECT_ROOT } from "../components/program";
-import { nodeFiles, planJson, redact } from "../render/report";
+import { redact } from "../render/report";
 import { runStack } from "../render/runStack";
 import { summary } from "../render/summary";
+import { writeRender } from "../render/write";
 
 async function renderOne(stack: string, outRoot: string): Promise<void> {
   const run = await runStack(stack);
-  const outDir = path.join(outRoot, stack);
-  fs.rmSync(outDir, { recursive: true, force: true });
-  fs.mkdirSync(outDir, { recursive: true });
-  const secrets = new Set<string>();
-  const files = nodeFiles(run, secrets);
-  for (const node of files) {
-    const dir = path.join(outDir, "nodes", node.hostname);
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, "user-data"), redact(node.userData, secrets));
-    fs.writeFileSync(path.join(dir, "network-config"), redact(node.networkConfig, secrets));
-  }
-  fs.writeFileSync(
-    path.join(outDir, "plan.json"),
-    redact(`${JSON.stringify(planJson(run), null, 2)}\n`, secrets),
-  );
-  fs.writeFileSync(path.join(outDir, "zone.txt"), run.loaded.plan.zoneFile);
+  const { outDir, secrets } = writeRender(run, path.join(outRoot, stack));
   console.log(redact(summary(run, path.relative(process.cwd(), outDir) || "."), secrets));
 }
 

@@ -26,11 +26,10 @@ export async function runStack(stack: string, rootDir = PROJECT_ROOT): Promise<S
     "cluster-orchestrator",
     stack,
   );
-  // A fresh evaluation of index.ts per stack: its top level is the program.
-  delete require.cache[require.resolve(PROGRAM)];
-  const program = require(PROGRAM) as Record<string, unknown>; // eslint-disable-line @typescript-eslint/no-require-imports
+  // index.ts exports the program as a function, as Pulumi calls it: one call per stack.
+  const program = require(PROGRAM) as () => Record<string, unknown>; // eslint-disable-line @typescript-eslint/no-require-imports
   const outputs: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(program)) outputs[key] = await resolve(value);
+  for (const [key, value] of Object.entries(program())) outputs[key] = await resolve(value);
   // Registrations still in flight (children of components) finish before we read the record.
   await pulumi.runtime.disconnect();
   return { loaded, resources, outputs };
