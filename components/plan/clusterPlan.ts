@@ -24,6 +24,7 @@ export function planCluster(stack: string, spec: ClusterSpec): ClusterPlan {
     planPool(spec, layout, zone, name, pool, problems),
   );
   checkUniqueHostnames(nodes, problems);
+  checkDhcpTotal(spec, layout, problems);
   if (problems.length > 0) throw new PlanProblems(problems);
 
   const servers = nodes.filter((n) => n.role === "server");
@@ -196,5 +197,17 @@ function checkUniqueHostnames(nodes: NodePlan[], problems: Problem[]): void {
       });
     }
     seen.add(node.hostname);
+  }
+}
+
+/** DHCP pools share one range: together they must fit in it, not just each on its own. */
+function checkDhcpTotal(spec: ClusterSpec, layout: Layout, problems: Problem[]): void {
+  const dhcpPools = Object.entries(spec.pools).filter(([, p]) => p.addressing === "dhcp");
+  const total = dhcpPools.reduce((sum, [, p]) => sum + p.count, 0);
+  if (dhcpPools.length > 1 && layout.dhcp && total > layout.dhcp.size) {
+    problems.push({
+      path: ["pools", dhcpPools[dhcpPools.length - 1]![0], "count"],
+      message: `the DHCP pools (${dhcpPools.map(([n]) => n).join(", ")}) need ${total} addresses together but the DHCP range ${describeBlock(layout.dhcp)} holds ${layout.dhcp.size}`,
+    });
   }
 }
