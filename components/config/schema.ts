@@ -51,6 +51,46 @@ export const layoutSchema = z.strictObject({
   workerSlots: int(1, 16).default(4),
 });
 
+const url = z.string().regex(/^https?:\/\/[^\s]+$/, "must be an http(s) URL");
+
+export const rke2Schema = z.strictObject({
+  /** Installed on new nodes; existing clusters are upgraded through Rancher (docs/rke2.md). */
+  version: z.string().regex(/^v1\.\d+\.\d+\+rke2r\d+$/, "must be an RKE2 release such as v1.34.2+rke2r1"),
+  installUrl: url.default("https://get.rke2.io"),
+  /** Mirror of the RKE2 release artifacts, for nodes without internet egress. */
+  artifactUrl: url.optional(),
+  /** Registry that serves RKE2's own images (system-default-registry). */
+  systemDefaultRegistry: z
+    .string()
+    .regex(/^[a-z0-9.-]+(:\d+)?$/, "must be a registry host[:port]")
+    .optional(),
+  /** Pull-through mirror for docker.io and the other public registries (registries.yaml). */
+  registryMirror: url.optional(),
+  cni: z.enum(["canal", "calico", "cilium"]).default("canal"),
+  clusterCidr: cidr.default("10.42.0.0/16"),
+  serviceCidr: cidr.default("10.43.0.0/16"),
+  /** cis: RKE2's CIS profile and its OS prerequisites. Default: the use case's hardening. */
+  profile: z.enum(["cis", "none"]).optional(),
+  etcdSnapshotSchedule: z.string().min(9).default("0 */6 * * *"),
+  etcdSnapshotRetention: int(1, 1000).default(28),
+  kubeVipImage: z.string().min(1).default("ghcr.io/kube-vip/kube-vip:v0.8.9"),
+});
+
+export const rancherSchema = z.strictObject({
+  /** import: rancher2.Cluster + manifest; custom: rancher2.ClusterV2 + node command; none. */
+  mode: z.enum(["import", "custom", "none"]).default("import"),
+  /** sha256 of Rancher's CA certificate (its /cacerts), for a self-signed Rancher. */
+  caChecksum: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, "must be a sha256 hex digest")
+    .optional(),
+  /** Skip TLS verification when fetching the registration manifest (prefer caChecksum). */
+  insecure: z.boolean().default(false),
+  /** How long `pulumi up` waits for the cluster to become active in Rancher. */
+  syncTimeout: duration.default("30m"),
+  labels: z.record(z.string().min(1), z.string()).default({}),
+});
+
 export const specSchema = z.strictObject({
   environment: shortName,
   useCase: shortName,
@@ -90,6 +130,8 @@ export const specSchema = z.strictObject({
     timezone: z.string().min(1).default("UTC"),
   }),
   pools: z.record(shortName, poolSchema),
+  rke2: rke2Schema,
+  rancher: rancherSchema.default(rancherSchema.parse({})),
   /** Protect the network (and later stateful resources) from deletion; defaults to true in prod. */
   protect: z.boolean().optional(),
 });
@@ -97,3 +139,5 @@ export const specSchema = z.strictObject({
 export type ClusterSpec = z.output<typeof specSchema>;
 export type PoolSpec = z.output<typeof poolSchema>;
 export type LayoutSpec = z.output<typeof layoutSchema>;
+export type Rke2Spec = z.output<typeof rke2Schema>;
+export type RancherSpec = z.output<typeof rancherSchema>;

@@ -1,0 +1,104 @@
+/**
+ * RKE2 config.yaml per role, as pure functions over the plan. Settings that must match on every
+ * server (CNI, CIDRs, profile, snapshots, registry) come from `sharedServerSettings` only.
+ */
+import type { ClusterPlan, NodePlan } from "../plan/types";
+import type { AgentKey, ServerKey } from "./keys";
+
+type Value = string | number | boolean | string[];
+export type Rke2ServerConfig = { [K in ServerKey]?: Value };
+export type Rke2AgentConfig = { [K in AgentKey]?: Value };
+
+export interface Rke2Settings {
+  cni: "canal" | "calico" | "cilium";
+  clusterCidr: string;
+  serviceCidr: string;
+  cisProfile: boolean;
+  etcdSnapshotSchedule: string;
+  etcdSnapshotRetention: number;
+  /** Registry host that replaces docker.io for RKE2's own images (locked-down egress). */
+  systemDefaultRegistry: string | null;
+}
+
+export const SUPERVISOR_PORT = 9345;
+export const KUBECONFIG_MODE = "0600";
+
+export function registrationUrl(plan: ClusterPlan): string {
+  return `https://${plan.network.registrationAddress}:${SUPERVISOR_PORT}`;
+}
+
+export function sharedServerSettings(settings: Rke2Settings): Rke2ServerConfig {
+  return {
+    cni: settings.cni,
+    "cluster-cidr": settings.clusterCidr,
+    "service-cidr": settings.serviceCidr,
+    "write-kubeconfig-mode": KUBECONFIG_MODE,
+    "etcd-snapshot-schedule-cron": settings.etcdSnapshotSchedule,
+    "etcd-snapshot-retention": settings.etcdSnapshotRetention,
+    ...(settings.cisProfile ? { profile: "cis" } : {}),
+    ...(settings.systemDefaultRegistry !== null
+      ? { "system-default-registry": settings.systemDefaultRegistry }
+      : {}),
+  };
+}
+
+function nodeIdentity(node: NodePlan): { "node-name": string; "node-ip"?: string } {
+  return { "node-name": node.hostname, ...(node.ip !== null ? { "node-ip": node.ip } : {}) };
+}
+
+/** Every node carries its pool as a label, then the pool's own labels (sorted) and taints. */
+function scheduling(node: NodePlan): { "node-label": string[]; "node-taint"?: string[] } {
+  const labels = Object.entries(node.labels)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`);
+  return {
+    "node-label": [`cluster-orchestrator.io/pool=${node.pool}`, ...labels],
+    ...(node.taints.length > 0 ? { "node-taint": node.taints } : {}),
+  };
+}
+
+/**
+ * A server's config. The bootstrap server has no `server` key: its boot script adds one only
+ * when it finds a cluster already answering (it was re-created), so it never starts a second one.
+ */
+export function serverConfig(
+  plan: ClusterPlan,
+  node: NodePlan,
+  settings: Rke2Settings,
+  token: string,
+): Rke2ServerConfig {
+  if (node.role !== "server" || node.ip === null) throw new Error(`${node.hostname} is not a static server`);
+  const tlsSan = [
+    ...new Set([
+      plan.network.registrationAddress,
+      plan.network.vip,
+      plan.network.apiFqdn,
+      node.ip,
+      node.fqdn,
+    ]),
+  ];
+  return {
+    ...(node.bootstrap ? {} : { server: registrationUrl(plan) }),
+    token,
+    ...nodeIdentity(node),
+    "tls-san": tlsSan,
+    ...sharedServerSettings(settings),
+    ...scheduling(node),
+  };
+}
+
+export function agentConfig(
+  plan: ClusterPlan,
+  node: NodePlan,
+  settings: Rke2Settings,
+  token: string,
+): Rke2AgentConfig {
+  if (node.role !== "agent") throw new Error(`${node.hostname} is not an agent`);
+  return {
+    server: registrationUrl(plan),
+    token,
+    ...nodeIdentity(node),
+    ...scheduling(node),
+    ...(settings.cisProfile ? { profile: "cis" } : {}),
+  };
+}
