@@ -11,17 +11,17 @@ import { renderUserData } from "./userData";
 /** The second disk XO attaches (xvdb) when a pool has a data disk. */
 export const DATA_DISK_DEVICE = "/dev/xvdb";
 
-export interface NodeCloudInit {
-  userData: string;
-  networkConfig: string;
+export interface NodeExtras {
+  files?: WriteFile[];
+  bootEnv?: Record<string, string>;
 }
 
-export function nodeCloudInit(
+export function nodeUserData(
   spec: ClusterSpec,
   plan: ClusterPlan,
   node: NodePlan,
-  extra: { files?: WriteFile[]; bootEnv?: Record<string, string> } = {},
-): NodeCloudInit {
+  extra: NodeExtras = {},
+): string {
   const bootEnv: Record<string, string> = {
     CO_CLUSTER: plan.cluster.name,
     CO_NODE_NAME: node.hostname,
@@ -32,7 +32,7 @@ export function nodeCloudInit(
       : {}),
     ...extra.bootEnv,
   };
-  const userData = renderUserData({
+  return renderUserData({
     hostname: node.hostname,
     fqdn: node.fqdn,
     adminUser: spec.nodes.adminUser,
@@ -42,7 +42,10 @@ export function nodeCloudInit(
     files: extra.files ?? [],
     bootEnv,
   });
-  const networkConfig = renderNetworkConfig({
+}
+
+export function nodeNetworkConfig(plan: ClusterPlan, node: NodePlan): string {
+  return renderNetworkConfig({
     mac: node.mac,
     address:
       node.ip !== null
@@ -52,5 +55,4 @@ export function nodeCloudInit(
     searchDomains: [plan.network.zone],
     mtu: plan.network.mtu,
   });
-  return { userData, networkConfig };
 }

@@ -2,9 +2,8 @@
  * Renders a node's cloud-init `user-data` (cloud-config). XO copies the string verbatim onto the
  * NoCloud config drive, so everything node-specific is resolved here.
  */
-import * as fs from "fs";
-import * as path from "path";
 import { stringify } from "yaml";
+import { readScript } from "./scripts";
 import { UserDataInput, WriteFile } from "./types";
 
 /** Where cloud-init writes the boot script; runcmd runs it. */
@@ -21,12 +20,6 @@ export const nodeEnvPath = "/etc/cluster-orchestrator/node.env";
 const yamlOptions = { version: "1.1", lineWidth: 0, blockQuote: "literal" } as const;
 
 const shellIdentifier = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-let bootScript: string | undefined;
-function readBootScript(): string {
-  bootScript ??= fs.readFileSync(path.join(__dirname, "scripts", "prepare-node.sh"), "utf8");
-  return bootScript;
-}
 
 /** Single-quotes a value for POSIX shells: nothing inside is expanded; ' becomes '\''. */
 function shellQuote(value: string): string {
@@ -69,7 +62,7 @@ export function renderUserData(input: UserDataInput): string {
 
   const files: WriteFile[] = [
     { path: nodeEnvPath, content: renderNodeEnv(input.bootEnv), permissions: "0600" },
-    { path: bootScriptPath, content: readBootScript(), permissions: "0755" },
+    { path: bootScriptPath, content: readScript("prepare-node.sh"), permissions: "0755" },
     ...input.files,
   ];
   // A later entry for the same path would silently replace an earlier one on the node.

@@ -1,0 +1,670 @@
+/**
+ * cloud-init/scripts/rke2-bootstrap.sh (delivered as /usr/local/sbin/co-bootstrap.sh), run under bash
+ * in a temp dir: CO_ROOT points at a fake root, and stub curl/systemctl/sleep come first on PATH.
+ *
+ * The stub curl serves a fake web from `<sandbox>/web/<url without scheme>`: a missing file is a
+ * refused connection (exit 7), and `<file>.fail` holding N makes the next N requests fail first. The
+ * "installer" it serves is a sh script that records its environment and creates usr/local/bin/rke2.
+ * Every stub call is appended to calls.log.
+ */
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { requireTool, run, RunResult, shellcheckFindings } from "./helpers/validators";
+
+const script = path.join(__dirname, "..", "cloud-init", "scripts", "rke2-bootstrap.sh");
+
+const VERSION = "v1.31.4+rke2r1";
+const VIP = "10.20.0.100";
+const SERVER_1 = "10.20.0.11";
+const INSTALL_URL = "https://get.rke2.io";
+const MIRROR = "https://mirror.lab.example/rke2/v1.31.4+rke2r1";
+// Secrets: neither may appear in the script's stdout, stderr or log file.
+const MANIFEST_TOKEN = "q7xk9zsecrettoken4bmw2";
+const MANIFEST_URL = `https://rancher.lab.example/v3/import/${MANIFEST_TOKEN}_c-m-8x2k4.yaml`;
+const NODE_TOKEN = "K10nodesecret::server:9f8e7d";
+const MANIFEST_BODY = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: cattle-system\n";
+const CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIBfakeRancherCA\n-----END CERTIFICATE-----\n";
+const CONFIG = "token: join-token\ntls-san:\n  - 10.20.0.100\n";
+
+const STUBS: Record<string, string> = {
+  curl: `
+out=""; url=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -o) out="$2"; shift ;;
+    *://*) url="$1" ;;
+  esac
+  shift
+done
+file="$STUB_WEB/\${url#*://}"
+if [ -f "$file.fail" ]; then
+  n=$(cat "$file.fail")
+  if [ "$n" -gt 0 ]; then echo $((n - 1)) >"$file.fail"; exit 7; fi
+fi
+[ -f "$file" ] || exit 7
+if [ -n "$out" ]; then cat "$file" >"$out"; else cat "$file"; fi`,
+  // rke2-server writes its kubeconfig once up; the import step waits for it.
+  systemctl: `
+[ ! -e "$STUB_DIR/systemctl.fail" ] || exit 1
+case "$*" in
+  *"enable --now rke2-server.service"*)
+    mkdir -p "$CO_ROOT/etc/rancher/rke2" && echo kubeconfig >"$CO_ROOT/etc/rancher/rke2/rke2.yaml" ;;
+esac`,
+  sleep: "",
+};
+
+// What the stub curl serves for the installer URL.
+const FAKE_INSTALLER = `#!/bin/sh
+set -e
+echo "installer $INSTALL_RKE2_TYPE" >>"$STUB_LOG"
+env | grep -E '^(INSTALL_RKE2_|TMPDIR=|CO_RANCHER_)' | sort >"$STUB_DIR/installer.env"
+if [ -n "$INSTALL_RKE2_ARTIFACT_PATH" ]; then
+  for f in "$INSTALL_RKE2_ARTIFACT_PATH"/*; do echo "$(basename "$f"): $(cat "$f")"; done >"$STUB_DIR/installer.artifacts"
+fi
+mkdir -p "$CO_ROOT/usr/local/bin"
+printf '#!/bin/sh\\n' >"$CO_ROOT/usr/local/bin/rke2"
+chmod 755 "$CO_ROOT/usr/local/bin/rke2"
+`;
+
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+interface Sandbox {
+  dir: string;
+  root: string;
+  /** Serves `body` at `url`; `failFirst` requests fail before it answers. */
+  serve: (url: string, body: string, failFirst?: number) => void;
+  run: (env: Record<string, string>) => RunResult;
+  /** Stub calls, curl reduced to "ping <host:port>" / "GET <url> [tls flags]" for readability. */
+  calls: () => string[];
+  rawCalls: () => string;
+  log: () => string;
+  path: (rel: string) => string;
+  read: (rel: string) => string;
+  exists: (rel: string) => boolean;
+  mode: (rel: string) => number;
+  installerEnv: () => Record<string, string>;
+}
+
+function sandbox(): Sandbox {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "co-rke2-bootstrap-"));
+  tempDirs.push(dir);
+  const root = path.join(dir, "root");
+  const bin = path.join(dir, "bin");
+  const web = path.join(dir, "web");
+  const stubLog = path.join(dir, "calls.log");
+  fs.mkdirSync(bin);
+  fs.mkdirSync(web);
+  fs.mkdirSync(root);
+  for (const [name, body] of Object.entries(STUBS)) {
+    fs.writeFileSync(path.join(bin, name), `#!/bin/sh\necho "${name} $*" >>"$STUB_LOG"\n${body}\n`, {
+      mode: 0o755,
+    });
+  }
+  const serve = (url: string, body: string, failFirst = 0): void => {
+    const file = path.join(web, url.replace(/^[a-z]+:\/\//, ""));
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, body);
+    if (failFirst > 0) fs.writeFileSync(`${file}.fail`, `${failFirst}\n`);
+  };
+  serve(INSTALL_URL, FAKE_INSTALLER);
+  // cloud-init writes config.yaml 0600, without a server: line on the bootstrap node.
+  fs.mkdirSync(path.join(root, "etc/rancher/rke2"), { recursive: true });
+  fs.writeFileSync(path.join(root, "etc/rancher/rke2/config.yaml"), CONFIG, { mode: 0o600 });
+
+  // Seatbelt (tests may run as root): sbin directories are left out, so a command the stubs miss is
+  // more likely to fail than to touch the host.
+  const hostPath = (process.env.PATH ?? "/usr/bin:/bin")
+    .split(":")
+    .filter((p) => !p.endsWith("sbin"))
+    .join(":");
+  const rawCalls = (): string => (fs.existsSync(stubLog) ? fs.readFileSync(stubLog, "utf8") : "");
+  const p = (rel: string): string => path.join(root, rel);
+  return {
+    dir,
+    root,
+    serve,
+    run: (env) =>
+      run("bash", [script], {
+        PATH: `${bin}:${hostPath}`,
+        CO_ROOT: root,
+        STUB_LOG: stubLog,
+        STUB_WEB: web,
+        STUB_DIR: dir,
+        // Sleep is stubbed, so the interval only shows up in the calls; the timeout is a safety net
+        // (a wait that never ends busy-loops until then).
+        CO_POLL_INTERVAL: "7",
+        CO_WAIT_TIMEOUT: "3",
+        ...env,
+      }),
+    calls: () =>
+      rawCalls()
+        .trim()
+        .split("\n")
+        .filter((line) => line !== "")
+        .map((line) => {
+          if (!line.startsWith("curl ")) return line;
+          const url = line.split(" ").find((word) => word.includes("://")) ?? "?";
+          const ping = /^https:\/\/(.+)\/ping$/.exec(url);
+          if (ping) return `ping ${ping[1]}`;
+          const tls = line.includes(" --cacert ") ? " --cacert" : / -[a-zA-Z]*k\b/.test(line) ? " -k" : "";
+          return `GET ${url}${tls}`;
+        }),
+    rawCalls,
+    log: () => {
+      const file = p("var/log/cluster-orchestrator/bootstrap.log");
+      return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+    },
+    path: p,
+    read: (rel) => fs.readFileSync(p(rel), "utf8"),
+    exists: (rel) => fs.existsSync(p(rel)),
+    mode: (rel) => fs.statSync(p(rel)).mode & 0o777,
+    installerEnv: () =>
+      Object.fromEntries(
+        fs
+          .readFileSync(path.join(dir, "installer.env"), "utf8")
+          .trim()
+          .split("\n")
+          .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+      ),
+  };
+}
+
+const MARKER = "var/lib/cluster-orchestrator/bootstrapped";
+const CONFIG_FILE = "etc/rancher/rke2/config.yaml";
+const IMPORT_MANIFEST = "var/lib/rancher/rke2/server/manifests/rancher-import.yaml";
+const ping = (address: string): string => `https://${address}:9345/ping`;
+
+const bootstrapServer = {
+  CO_NODE_ROLE: "server",
+  CO_BOOTSTRAP: "true",
+  CO_REGISTRATION_ADDRESS: VIP,
+  CO_RKE2_VERSION: VERSION,
+};
+const secondServer = {
+  CO_NODE_ROLE: "server",
+  CO_REGISTRATION_ADDRESS: VIP,
+  CO_PREVIOUS_SERVER: SERVER_1,
+  CO_RKE2_VERSION: VERSION,
+};
+const agent = { CO_NODE_ROLE: "agent", CO_REGISTRATION_ADDRESS: VIP, CO_RKE2_VERSION: VERSION };
+
+/** The script's own output and log never hold the manifest URL or the node command's token. */
+function expectNoSecrets(box: Sandbox, result: RunResult): void {
+  for (const text of [result.stdout, result.stderr, box.log()]) {
+    expect(text).not.toContain(MANIFEST_TOKEN);
+    expect(text).not.toContain(NODE_TOKEN);
+  }
+}
+
+describe("rke2-bootstrap.sh: who initialises, who joins, who waits", () => {
+  interface Scenario {
+    name: string;
+    env: Record<string, string>;
+    /** url → number of failed requests before it answers pong */
+    pong: Record<string, number>;
+    calls: string[];
+    serverLine: boolean;
+    output: RegExp;
+  }
+  const install = [`GET ${INSTALL_URL}`];
+  const scenarios: Scenario[] = [
+    {
+      name: "bootstrap server, nothing answers: initialises",
+      env: bootstrapServer,
+      pong: {},
+      calls: [
+        ...install,
+        "installer server",
+        `ping ${VIP}:9345`,
+        "sleep 7",
+        `ping ${VIP}:9345`,
+        "sleep 7",
+        `ping ${VIP}:9345`,
+        "systemctl enable --now rke2-server.service",
+      ],
+      serverLine: false,
+      output: /INITIALISING a new cluster: nothing answers at https:\/\/10\.20\.0\.100:9345/,
+    },
+    {
+      name: "re-created bootstrap server, the registration address answers: joins",
+      env: bootstrapServer,
+      pong: { [ping(VIP)]: 1 },
+      calls: [
+        ...install,
+        "installer server",
+        `ping ${VIP}:9345`,
+        "sleep 7",
+        `ping ${VIP}:9345`,
+        "systemctl enable --now rke2-server.service",
+      ],
+      serverLine: true,
+      output:
+        /JOINING: a cluster already answers at https:\/\/10\.20\.0\.100:9345 .*not start a second cluster/,
+    },
+    {
+      name: "second server: waits for the previous server, then the registration address",
+      env: secondServer,
+      pong: { [ping(SERVER_1)]: 3, [ping(VIP)]: 0 },
+      calls: [
+        ...install,
+        "installer server",
+        `ping ${SERVER_1}:9345`,
+        "sleep 7",
+        `ping ${SERVER_1}:9345`,
+        "sleep 7",
+        `ping ${SERVER_1}:9345`,
+        "sleep 7",
+        `ping ${SERVER_1}:9345`,
+        `ping ${VIP}:9345`,
+        "systemctl enable --now rke2-server.service",
+      ],
+      serverLine: false,
+      output: /the previous server at https:\/\/10\.20\.0\.11:9345: ready \(after 3 failed attempts\)/,
+    },
+    {
+      name: "agent: waits for the registration address, then starts rke2-agent",
+      env: agent,
+      pong: { [ping(VIP)]: 2 },
+      calls: [
+        ...install,
+        "installer agent",
+        `ping ${VIP}:9345`,
+        "sleep 7",
+        `ping ${VIP}:9345`,
+        "sleep 7",
+        `ping ${VIP}:9345`,
+        "systemctl enable --now rke2-agent.service",
+      ],
+      serverLine: false,
+      output: /JOINING the cluster at https:\/\/10\.20\.0\.100:9345 as an agent/,
+    },
+  ];
+
+  it.each(scenarios)("$name", ({ env, pong, calls, serverLine, output }) => {
+    const box = sandbox();
+    for (const [url, failFirst] of Object.entries(pong)) box.serve(url, "pong", failFirst);
+    const result = box.run(env);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(output);
+    expect(box.calls()).toEqual(calls);
+    expect(box.read(CONFIG_FILE)).toBe(serverLine ? `${CONFIG}server: https://${VIP}:9345\n` : CONFIG);
+    expect(box.mode(CONFIG_FILE)).toBe(0o600);
+    expect(box.exists(MARKER)).toBe(true);
+    expect(result.stdout).toMatch(/bootstrap complete\n$/);
+    expect(box.log()).toBe(result.stdout);
+    // The temp work dir is cleaned up.
+    expect(fs.readdirSync(box.path("var/lib/cluster-orchestrator")).sort()).toEqual(
+      env === bootstrapServer ? ["bootstrapped", "cluster-decision"] : ["bootstrapped"],
+    );
+  });
+
+  it.each([
+    ["an agent", agent, "the registration address at https://10.20.0.100:9345"],
+    ["a joining server", secondServer, "the previous server at https://10.20.0.11:9345"],
+  ])("%s fails with a clear message when its wait times out, and starts nothing", (_name, env, what) => {
+    const box = sandbox();
+    const result = box.run({ ...env, CO_WAIT_TIMEOUT: "0" });
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toContain(`ERROR: timed out after 0s waiting for ${what} (1 failed attempts)`);
+    expect(box.calls().filter((c) => c.startsWith("systemctl"))).toEqual([]);
+    expect(box.exists(MARKER)).toBe(false);
+  });
+
+  it("brackets an IPv6 registration address", () => {
+    const box = sandbox();
+    box.serve("https://[fd00::100]:9345/ping", "pong");
+    const result = box.run({ ...agent, CO_REGISTRATION_ADDRESS: "fd00::100" });
+    expect(result.status).toBe(0);
+    expect(box.calls()).toContain("ping [fd00::100]:9345");
+  });
+
+  it("a re-run after a failed start keeps the join decision and appends the server line once", () => {
+    const box = sandbox();
+    box.serve(ping(VIP), "pong");
+    fs.writeFileSync(path.join(box.dir, "systemctl.fail"), "");
+    const failed = box.run(bootstrapServer);
+    expect(failed.status).not.toBe(0);
+    expect(failed.stdout).toMatch(/ERROR: command failed \(exit 1\) at line \d+/);
+    expect(box.exists(MARKER)).toBe(false);
+
+    // Second run: the VIP now answers from anywhere (possibly this node); the decision is reused,
+    // the installer is not run again, and the config still has exactly one server line.
+    fs.rmSync(path.join(box.dir, "systemctl.fail"));
+    fs.rmSync(path.join(box.dir, "calls.log"));
+    const again = box.run(bootstrapServer);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain("reusing the decision of an earlier run: join");
+    expect(box.calls()).toEqual(["systemctl enable --now rke2-server.service"]);
+    expect(box.read(CONFIG_FILE).match(/^server:/gm)).toHaveLength(1);
+    expect(box.mode(CONFIG_FILE)).toBe(0o600);
+  });
+
+  it("joining does not glue the server line onto a last line without a newline", () => {
+    const box = sandbox();
+    box.serve(ping(VIP), "pong");
+    fs.writeFileSync(box.path(CONFIG_FILE), "token: join-token", { mode: 0o600 });
+    expect(box.run(bootstrapServer).status).toBe(0);
+    expect(box.read(CONFIG_FILE)).toBe(`token: join-token\nserver: https://${VIP}:9345\n`);
+  });
+
+  it("a bootstrap server that must join refuses to go on without config.yaml (the join token)", () => {
+    const box = sandbox();
+    box.serve(ping(VIP), "pong");
+    fs.rmSync(box.path(CONFIG_FILE));
+    const result = box.run(bootstrapServer);
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toContain("config.yaml is missing");
+    expect(box.calls().filter((c) => c.startsWith("systemctl"))).toEqual([]);
+  });
+});
+
+describe("rke2-bootstrap.sh: installation and idempotency", () => {
+  it("runs the installer at the pinned version and type, with the default install URL", () => {
+    const box = sandbox();
+    box.serve(ping(VIP), "pong");
+    const result = box.run({ ...agent, CO_RANCHER_MODE: "import", CO_RANCHER_MANIFEST_URL: MANIFEST_URL });
+    expect(result.status).toBe(0);
+    const env = box.installerEnv();
+    expect(env).toMatchObject({ INSTALL_RKE2_VERSION: VERSION, INSTALL_RKE2_TYPE: "agent" });
+    expect(env).not.toHaveProperty("INSTALL_RKE2_ARTIFACT_PATH");
+    // The installer's own temp dir stays off /tmp; Rancher's secrets are not passed to it.
+    expect(env.TMPDIR).toMatch(new RegExp(`^${box.root}/var/lib/cluster-orchestrator/work\\.`));
+    expect(env).not.toHaveProperty("CO_RANCHER_MANIFEST_URL");
+    expect(box.calls()[0]).toBe(`GET ${INSTALL_URL}`);
+    expect(box.exists("usr/local/bin/rke2")).toBe(true);
+    // Import mode on an agent: nothing to register.
+    expect(box.exists(IMPORT_MANIFEST)).toBe(false);
+  });
+
+  it("honours CO_RKE2_INSTALL_URL", () => {
+    const box = sandbox();
+    box.serve(ping(VIP), "pong");
+    box.serve("https://mirror.lab.example/install.sh", FAKE_INSTALLER);
+    const result = box.run({ ...agent, CO_RKE2_INSTALL_URL: "https://mirror.lab.example/install.sh" });
+    expect(result.status).toBe(0);
+    expect(box.calls().slice(0, 2)).toEqual(["GET https://mirror.lab.example/install.sh", "installer agent"]);
+  });
+
+  it.each([
+    ["with the image tarball", true],
+    ["without the (optional) image tarball", false],
+  ])("artifact mirror %s: downloads the release and passes INSTALL_RKE2_ARTIFACT_PATH", (_name, images) => {
+    const box = sandbox();
+    box.serve(ping(VIP), "pong");
+    box.serve(`${MIRROR}/rke2.linux-amd64.tar.gz`, "tarball");
+    box.serve(`${MIRROR}/sha256sum-amd64.txt`, "sums");
+    if (images) box.serve(`${MIRROR}/rke2-images.linux-amd64.tar.zst`, "images");
+    const result = box.run({ ...agent, CO_RKE2_ARTIFACT_URL: `${MIRROR}/` });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(box.calls().slice(0, 5)).toEqual([
+      `GET ${INSTALL_URL}`,
+      `GET ${MIRROR}/rke2.linux-amd64.tar.gz`,
+      `GET ${MIRROR}/sha256sum-amd64.txt`,
+      `GET ${MIRROR}/rke2-images.linux-amd64.tar.zst`,
+      "installer agent",
+    ]);
+    const env = box.installerEnv();
+    expect(env.INSTALL_RKE2_ARTIFACT_PATH).toMatch(
+      new RegExp(`^${box.root}/var/lib/cluster-orchestrator/work\\.[^/]+/artifacts$`),
+    );
+    expect(env).toMatchObject({ INSTALL_RKE2_VERSION: VERSION, INSTALL_RKE2_TYPE: "agent" });
+    // What the installer found in the artifact dir (no empty images file when the mirror has none).
+    expect(fs.readFileSync(path.join(box.dir, "installer.artifacts"), "utf8").trim().split("\n")).toEqual([
+      ...(images ? ["rke2-images.linux-amd64.tar.zst: images"] : []),
+      "rke2.linux-amd64.tar.gz: tarball",
+      "sha256sum-amd64.txt: sums",
+    ]);
+    expect(result.stdout).toContain(
+      images ? "downloaded rke2-images.linux-amd64.tar.zst" : "images will be pulled from the registry",
+    );
+  });
+
+  it("fails when a required mirror file is missing, before starting anything", () => {
+    const box = sandbox();
+    box.serve(`${MIRROR}/sha256sum-amd64.txt`, "sums");
+    const result = box.run({ ...agent, CO_RKE2_ARTIFACT_URL: MIRROR });
+    expect(result.status).not.toBe(0);
+    expect(box.calls()).not.toContain("installer agent");
+    expect(box.calls().filter((c) => c.startsWith("systemctl"))).toEqual([]);
+  });
+
+  it("fails with a clear message when the installer fails", () => {
+    const box = sandbox();
+    box.serve(INSTALL_URL, "#!/bin/sh\necho 'installer: boom' >&2\nexit 3\n");
+    const result = box.run(agent);
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toContain("ERROR: the RKE2 installer failed");
+    expect(box.calls().filter((c) => c.startsWith("systemctl"))).toEqual([]);
+  });
+
+  it("skips the installer when rke2 is already installed (a re-run after a failure)", () => {
+    const box = sandbox();
+    box.serve(ping(VIP), "pong");
+    fs.mkdirSync(box.path("usr/local/bin"), { recursive: true });
+    fs.writeFileSync(box.path("usr/local/bin/rke2"), "", { mode: 0o755 });
+    const result = box.run(agent);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("RKE2 already installed");
+    expect(box.calls()).toEqual([`ping ${VIP}:9345`, "systemctl enable --now rke2-agent.service"]);
+  });
+
+  it.each([
+    ["bootstrap server, none", bootstrapServer, "none", ["systemctl enable --now rke2-server.service"]],
+    ["agent, import", agent, "import", ["systemctl enable --now rke2-agent.service"]],
+    ["bootstrap server, custom", bootstrapServer, "custom", []],
+  ])(
+    "with the marker (%s mode) it only makes sure the service runs, no install",
+    (_name, env, mode, calls) => {
+      const box = sandbox();
+      box.serve(ping(VIP), "pong");
+      const first = box.run({ ...env, CO_RANCHER_MODE: mode, CO_RANCHER_NODE_COMMAND: "true" });
+      expect(first.status).toBe(0);
+      expect(box.exists(MARKER)).toBe(true);
+      fs.rmSync(path.join(box.dir, "calls.log"), { force: true });
+      const again = box.run({ ...env, CO_RANCHER_MODE: mode, CO_RANCHER_NODE_COMMAND: "false" });
+      expect(again.stderr).toBe("");
+      expect(again.status).toBe(0);
+      expect(again.stdout).toContain("already bootstrapped");
+      expect(box.calls()).toEqual(calls);
+    },
+  );
+
+  it("loads node.env when run by hand without the environment", () => {
+    const box = sandbox();
+    box.serve(ping(VIP), "pong");
+    fs.mkdirSync(box.path("etc/cluster-orchestrator"), { recursive: true });
+    fs.writeFileSync(
+      box.path("etc/cluster-orchestrator/node.env"),
+      `CO_NODE_ROLE='agent'\nCO_REGISTRATION_ADDRESS='${VIP}'\nCO_RKE2_VERSION='${VERSION}'\n`,
+    );
+    const result = box.run({});
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("loaded ");
+    expect(box.calls()).toContain("systemctl enable --now rke2-agent.service");
+  });
+
+  it.each([
+    ["an unknown role", { ...agent, CO_NODE_ROLE: "worker" }, "CO_NODE_ROLE must be server or agent"],
+    ["a bootstrap agent", { ...agent, CO_BOOTSTRAP: "true" }, "CO_BOOTSTRAP=true is only valid on a server"],
+    [
+      "no registration address",
+      { ...agent, CO_REGISTRATION_ADDRESS: "" },
+      "CO_REGISTRATION_ADDRESS is not set",
+    ],
+    ["an unknown Rancher mode", { ...agent, CO_RANCHER_MODE: "adopt" }, "CO_RANCHER_MODE must be"],
+    ["a non-numeric timeout", { ...agent, CO_WAIT_TIMEOUT: "1h" }, "CO_WAIT_TIMEOUT must be a whole number"],
+  ])("rejects %s before doing anything", (_name, env, message) => {
+    const box = sandbox();
+    const result = box.run(env);
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toContain(message);
+    expect(box.calls()).toEqual([]);
+  });
+});
+
+describe("rke2-bootstrap.sh: Rancher registration", () => {
+  const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+
+  const importServer = {
+    ...bootstrapServer,
+    CO_RANCHER_MODE: "import",
+    CO_RANCHER_MANIFEST_URL: MANIFEST_URL,
+  };
+
+  function importBox(): Sandbox {
+    const box = sandbox();
+    box.serve(MANIFEST_URL, MANIFEST_BODY);
+    box.serve("https://rancher.lab.example/cacerts", CA_PEM);
+    return box;
+  }
+
+  it.each([
+    [
+      "a matching CA checksum: --cacert",
+      { CO_RANCHER_CA_CHECKSUM: sha256(CA_PEM).toUpperCase() },
+      ["GET https://rancher.lab.example/cacerts -k", `GET ${MANIFEST_URL} --cacert`],
+    ],
+    ["CO_RANCHER_INSECURE=true: -k", { CO_RANCHER_INSECURE: "true" }, [`GET ${MANIFEST_URL} -k`]],
+    ["neither: the system trust store", {}, [`GET ${MANIFEST_URL}`]],
+  ])("import mode with %s; manifest written 0600 in the manifests dir", (_name, tlsEnv, rancherCalls) => {
+    const box = importBox();
+    const result = box.run({ ...importServer, ...tlsEnv });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(box.calls().slice(-rancherCalls.length)).toEqual(rancherCalls);
+    // RKE2 was started before the manifest was fetched.
+    expect(box.calls().indexOf("systemctl enable --now rke2-server.service")).toBe(
+      box.calls().length - rancherCalls.length - 1,
+    );
+    expect(box.read(IMPORT_MANIFEST)).toBe(MANIFEST_BODY);
+    expect(box.mode(IMPORT_MANIFEST)).toBe(0o600);
+    // Nothing else (no partial download) is left in the manifests dir.
+    expect(fs.readdirSync(path.dirname(box.path(IMPORT_MANIFEST)))).toEqual(["rancher-import.yaml"]);
+    expect(result.stdout).toContain("registration manifest written to");
+    expect(box.exists(MARKER)).toBe(true);
+    expectNoSecrets(box, result);
+  });
+
+  it("the CA cacert file passed to curl is the one that matched the checksum", () => {
+    const box = importBox();
+    const result = box.run({ ...importServer, CO_RANCHER_CA_CHECKSUM: sha256(CA_PEM) });
+    expect(result.status).toBe(0);
+    const manifestCall = box
+      .rawCalls()
+      .split("\n")
+      .find((line) => line.includes(MANIFEST_URL));
+    expect(manifestCall).toMatch(
+      /--cacert \S+\/var\/lib\/cluster-orchestrator\/work\.[^/]+\/rancher-ca\.pem /,
+    );
+    expect(manifestCall).not.toMatch(/ -[a-zA-Z]*k\b/);
+  });
+
+  it("a CA checksum mismatch is fatal: no manifest, no insecure fallback", () => {
+    const box = importBox();
+    const result = box.run({ ...importServer, CO_RANCHER_CA_CHECKSUM: sha256("another CA") });
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toContain(
+      `ERROR: Rancher's CA checksum mismatch: expected ${sha256("another CA")}`,
+    );
+    // The manifest was never requested, with -k or otherwise.
+    expect(box.rawCalls()).not.toContain(MANIFEST_TOKEN);
+    expect(box.exists(IMPORT_MANIFEST)).toBe(false);
+    expect(box.exists(MARKER)).toBe(false);
+    expectNoSecrets(box, result);
+  });
+
+  it("retries the manifest download until it succeeds, logging without the URL", () => {
+    const box = sandbox();
+    box.serve(MANIFEST_URL, MANIFEST_BODY, 2);
+    const result = box.run({ ...importServer, CO_RANCHER_INSECURE: "true" });
+    expect(result.status).toBe(0);
+    expect(box.calls().filter((c) => c.startsWith(`GET ${MANIFEST_URL}`))).toHaveLength(3);
+    expect(result.stdout.match(/registration manifest download failed \(curl exit 7\)/g)).toHaveLength(2);
+    expect(box.read(IMPORT_MANIFEST)).toBe(MANIFEST_BODY);
+    expectNoSecrets(box, result);
+  });
+
+  it("a manifest that never comes times out with a message, leaving no partial file", () => {
+    const box = sandbox();
+    const result = box.run({ ...importServer, CO_RANCHER_INSECURE: "true", CO_WAIT_TIMEOUT: "0" });
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toContain("timed out after 0s waiting for the registration manifest");
+    expect(fs.readdirSync(path.dirname(box.path(IMPORT_MANIFEST)))).toEqual([]);
+    expectNoSecrets(box, result);
+  });
+
+  it("a joining bootstrap server also applies the manifest; other servers never do", () => {
+    const joining = importBox();
+    joining.serve(ping(VIP), "pong");
+    expect(joining.run({ ...importServer, CO_RANCHER_INSECURE: "true" }).status).toBe(0);
+    expect(joining.read(CONFIG_FILE)).toContain(`server: https://${VIP}:9345\n`);
+    expect(joining.read(IMPORT_MANIFEST)).toBe(MANIFEST_BODY);
+
+    const other = importBox();
+    other.serve(ping(VIP), "pong");
+    other.serve(ping(SERVER_1), "pong");
+    const result = other.run({
+      ...secondServer,
+      CO_RANCHER_MODE: "import",
+      CO_RANCHER_MANIFEST_URL: MANIFEST_URL,
+      CO_RANCHER_INSECURE: "true",
+    });
+    expect(result.status).toBe(0);
+    expect(other.rawCalls()).not.toContain(MANIFEST_TOKEN);
+    expect(other.exists(IMPORT_MANIFEST)).toBe(false);
+  });
+
+  it("custom mode runs Rancher's node command instead of installing RKE2, never logging it", () => {
+    const box = sandbox();
+    const command = `echo "ran $CO_NODE_ROLE" >"$CO_ROOT/node-command-ran" # --token ${NODE_TOKEN} --etcd --controlplane`;
+    const result = box.run({
+      ...bootstrapServer,
+      CO_RANCHER_MODE: "custom",
+      CO_RANCHER_NODE_COMMAND: command,
+    });
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    expect(box.read("node-command-ran")).toBe("ran server\n");
+    // No installer, no probes, no service: Rancher's system agent does all of that.
+    expect(box.calls()).toEqual([]);
+    expect(box.exists("usr/local/bin/rke2")).toBe(false);
+    expect(box.exists(MARKER)).toBe(true);
+    expect(result.stdout).toContain("running Rancher's node registration command");
+    expectNoSecrets(box, result);
+  });
+
+  it("custom mode: a failing node command fails the bootstrap without echoing it", () => {
+    const box = sandbox();
+    const result = box.run({
+      ...agent,
+      CO_RANCHER_MODE: "custom",
+      CO_RANCHER_NODE_COMMAND: `exit 4 # --token ${NODE_TOKEN}`,
+    });
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toMatch(/ERROR: command failed \(exit 4\) at line \d+/);
+    expect(box.exists(MARKER)).toBe(false);
+    expectNoSecrets(box, result);
+  });
+});
+
+describe("rke2-bootstrap.sh: static checks", () => {
+  const itShellcheck = requireTool("shellcheck") ? it : it.skip;
+
+  itShellcheck("shellcheck is clean", () => {
+    expect(shellcheckFindings(script)).toBe("");
+  });
+
+  it("is executable, bash, strict mode", () => {
+    expect(fs.statSync(script).mode & 0o111).toBe(0o111);
+    const text = fs.readFileSync(script, "utf8");
+    expect(text.startsWith("#!/usr/bin/env bash\n")).toBe(true);
+    expect(text).toContain("\nset -Eeuo pipefail\n");
+  });
+});
