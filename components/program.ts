@@ -55,5 +55,10 @@ export function buildCluster(stack: LoadedStack) {
     })),
     dnsRecords: plan.dnsRecords,
     zoneFile: plan.zoneFile,
+    rancherClusterId: cluster.rancher.clusterId,
+    /** The Kubernetes API behind the registration address (kube-vip VIP or the only server). */
+    apiEndpoint: `https://${plan.network.apiFqdn}:6443`,
+    /** Rancher's kubeconfig for the cluster: secret; absent in rancher mode none (docs/rke2.md). */
+    kubeconfig: cluster.access?.kubeconfig,
   };
 }

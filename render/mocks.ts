@@ -20,6 +20,7 @@ export interface RecordedResource {
     deleteBeforeReplace: boolean;
     ignoreChanges: string[];
     replaceOnChanges: string[];
+    additionalSecretOutputs: string[];
     customTimeouts: { create: string; update: string; delete: string } | null;
   };
 }
@@ -38,6 +39,18 @@ export function isMockSecret(value: unknown): value is { value: unknown } {
 
 export class XoMocks implements pulumi.runtime.Mocks {
   readonly calls: pulumi.runtime.MockCallArgs[] = [];
+  /** Secret values this fake handed out (token, registration URL, kubeconfig): the render redacts them. */
+  readonly secretValues = new Set<string>();
+  /**
+   * State the engine would keep for a resource whose inputs it ignores (ignoreChanges): keyed by
+   * resource name. Lets a test replay an update against earlier state, as `pulumi up` would.
+   */
+  readonly priorState = new Map<string, Record<string, unknown>>();
+
+  private secret(value: string): string {
+    this.secretValues.add(value);
+    return value;
+  }
 
   constructor(private readonly xo: SimulatedXo) {}
 
@@ -52,6 +65,42 @@ export class XoMocks implements pulumi.runtime.Mocks {
         return { id, state: { ...inputs, bridge: `xapi${id.slice(0, 4)}` } };
       case "xenorchestra:index/vm:Vm":
         return { id, state: { ...inputs, powerState: "Running" } };
+      case "random:index/randomPassword:RandomPassword":
+        return { id, state: { ...inputs, result: this.secret(`tok${id.replace(/-/g, "")}`) } };
+      case "random:index/randomString:RandomString":
+        return { id, state: { ...inputs, ...this.priorState.get(args.name), result: id.slice(0, 8) } };
+      case "rancher2:index/cluster:Cluster": {
+        const url = this.secret(
+          `https://rancher.example.net/v3/import/${id.replace(/-/g, "")}_c-m-${id.slice(0, 5)}.yaml`,
+        );
+        return {
+          id: `c-${id.slice(0, 5)}`,
+          state: { ...inputs, clusterRegistrationToken: { manifestUrl: url, token: id } },
+        };
+      }
+      case "rancher2:index/clusterV2:ClusterV2": {
+        const command = this.secret(
+          `curl -fL https://rancher.example.net/system-agent-install.sh | sudo sh -s - --server https://rancher.example.net --token ${id}`,
+        );
+        const token = {
+          nodeCommand: command,
+          insecureNodeCommand: command.replace("curl -fL", "curl --insecure -fL"),
+        };
+        return {
+          id: `fleet-default/${String(inputs.name)}`,
+          state: { ...inputs, clusterV1Id: `c-m-${id.slice(0, 8)}`, clusterRegistrationToken: token },
+        };
+      }
+      case "rancher2:index/clusterSync:ClusterSync":
+        return {
+          id,
+          state: {
+            ...inputs,
+            kubeConfig: this.secret(
+              `apiVersion: v1\nkind: Config\n# kubeconfig for ${String(inputs.clusterId)} (${id})\n`,
+            ),
+          },
+        };
       default:
         return { id, state: inputs };
     }
@@ -108,6 +157,7 @@ interface RegisterRequest {
   getDeletebeforereplace(): boolean;
   getIgnorechangesList(): string[];
   getReplaceonchangesList(): string[];
+  getAdditionalsecretoutputsList(): string[];
   getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
 }
 
@@ -156,6 +206,7 @@ export function installRecordingMocks(
             deleteBeforeReplace: req.getDeletebeforereplace(),
             ignoreChanges: req.getIgnorechangesList(),
             replaceOnChanges: req.getReplaceonchangesList(),
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             customTimeouts: timeouts
               ? { create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() }
               : null,

@@ -18,13 +18,12 @@ function nameOf(urn: string): string {
   return urn.split("::").pop() ?? urn;
 }
 
-/** Plain text of a mock input; secret values come back as their placeholder. */
-export function plainText(value: unknown, secrets: Set<string>): string {
-  if (isMockSecret(value)) {
-    const text = String(value.value);
-    secrets.add(text);
-    return text;
-  }
+/**
+ * Plain text of a mock input (a secret input is unwrapped: the file is redacted afterwards by
+ * the secret values the simulated services handed out, so it stays a valid file).
+ */
+export function plainText(value: unknown): string {
+  if (isMockSecret(value)) return String(value.value);
   return typeof value === "string" ? value : "";
 }
 
@@ -40,13 +39,13 @@ export function sortedResources(resources: RecordedResource[]): RecordedResource
   return [...resources].sort((a, b) => a.urn.localeCompare(b.urn));
 }
 
-export function nodeFiles(run: StackRun, secrets: Set<string>): NodeFiles[] {
+export function nodeFiles(run: StackRun): NodeFiles[] {
   return sortedResources(run.resources)
     .filter((r) => r.type === VM_TYPE)
     .map((vm) => ({
       hostname: String(vm.inputs.nameLabel),
-      userData: plainText(vm.inputs.cloudConfig, secrets),
-      networkConfig: plainText(vm.inputs.cloudNetworkConfig, secrets),
+      userData: plainText(vm.inputs.cloudConfig),
+      networkConfig: plainText(vm.inputs.cloudNetworkConfig),
     }));
 }
 

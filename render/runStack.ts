@@ -14,6 +14,8 @@ import { installRecordingMocks, XoMocks, type RecordedResource } from "./mocks";
 export interface StackRun {
   loaded: LoadedStack;
   resources: RecordedResource[];
+  /** Secret values the simulated services handed out; the render never writes them. */
+  secrets: Set<string>;
   outputs: Record<string, unknown>;
 }
 
@@ -21,18 +23,15 @@ const PROGRAM = path.join(PROJECT_ROOT, "index.ts");
 
 export async function runStack(stack: string, rootDir = PROJECT_ROOT): Promise<StackRun> {
   const loaded = loadStack(stack, { rootDir, profiles });
-  const resources = installRecordingMocks(
-    new XoMocks(inventoryFor(loaded.spec)),
-    "cluster-orchestrator",
-    stack,
-  );
+  const mocks = new XoMocks(inventoryFor(loaded.spec));
+  const resources = installRecordingMocks(mocks, "cluster-orchestrator", stack);
   // index.ts exports the program as a function, as Pulumi calls it: one call per stack.
   const program = require(PROGRAM) as () => Record<string, unknown>; // eslint-disable-line @typescript-eslint/no-require-imports
   const outputs: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(program())) outputs[key] = await resolve(value);
   // Registrations still in flight (children of components) finish before we read the record.
   await pulumi.runtime.disconnect();
-  return { loaded, resources, outputs };
+  return { loaded, resources, outputs, secrets: mocks.secretValues };
 }
 
 function resolve(value: unknown): Promise<unknown> {

@@ -15,14 +15,14 @@ export interface WrittenRender {
 export function writeRender(run: StackRun, outDir: string): WrittenRender {
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
-  const secrets = new Set<string>();
+  const secrets = new Set<string>(run.secrets);
   const files: string[] = [];
   const write = (file: string, text: string) => {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, redact(text, secrets));
     files.push(file);
   };
-  for (const node of nodeFiles(run, secrets)) {
+  for (const node of nodeFiles(run)) {
     write(path.join(outDir, "nodes", node.hostname, "user-data"), node.userData);
     write(path.join(outDir, "nodes", node.hostname, "network-config"), node.networkConfig);
   }

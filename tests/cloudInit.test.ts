@@ -285,6 +285,9 @@ describe("prepare-node.sh", () => {
     sysctl: "",
     mkfs_ext4: "",
     mount: "",
+    useradd: "",
+    // getent answers from STUB_ETCD_USER: set means the etcd user exists.
+    getent: '[ -n "${STUB_ETCD_USER:-}" ] && echo "etcd:x:998:998::/nonexistent:/sbin/nologin"',
     blkid: [
       'case "$*" in',
       '  *"-s TYPE"*) [ -n "${STUB_FSTYPE:-}" ] || exit 2; echo "$STUB_FSTYPE" ;;',
@@ -406,6 +409,34 @@ describe("prepare-node.sh", () => {
     expect(box.calls().filter((c) => c.startsWith("mkfs"))).toEqual([]);
     expect(box.calls()).toContain(`mount -t xfs /dev/xvdb ${path.join(box.root, "data")}`);
     expect(box.read("etc/fstab")).toMatch(/ \/data xfs defaults,nofail 0 2\n$/);
+  });
+
+  it("CIS profile: creates the etcd user once and applies the CIS sysctls", () => {
+    const box = sandbox({ CO_CIS_PROFILE: "true" });
+    const cisFile = path.join(box.root, "etc/sysctl.d/60-rke2-cis.conf");
+    fs.mkdirSync(path.dirname(cisFile), { recursive: true });
+    fs.writeFileSync(cisFile, "vm.panic_on_oom=0\n");
+    expect(box.run().status).toBe(0);
+    expect(box.calls()).toEqual(
+      expect.arrayContaining([
+        "getent passwd etcd",
+        "useradd -r -c etcd user -s /sbin/nologin -M -U etcd",
+        `sysctl -p ${cisFile}`,
+      ]),
+    );
+
+    const again = sandbox({ CO_CIS_PROFILE: "true" });
+    fs.mkdirSync(path.join(again.root, "etc/sysctl.d"), { recursive: true });
+    fs.writeFileSync(path.join(again.root, "etc/sysctl.d/60-rke2-cis.conf"), "kernel.panic=10\n");
+    expect(again.run({ STUB_ETCD_USER: "1" }).status).toBe(0);
+    expect(again.calls().filter((c) => c.startsWith("useradd"))).toEqual([]);
+  });
+
+  it("CIS profile without its sysctl file stops with a clear error", () => {
+    const box = sandbox({ CO_CIS_PROFILE: "true" });
+    const result = box.run();
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toContain("60-rke2-cis.conf is missing (CIS profile)");
   });
 
   it("hands over to co-bootstrap.sh with node.env exported", () => {

@@ -87,6 +87,21 @@ net.bridge.bridge-nf-call-ip6tables = 1
 EOF
 sysctl -p "$SYSCTL_FILE"
 
+# --- CIS profile prerequisites (CO_CIS_PROFILE from node.env). --------------------------------------
+# RKE2's `profile: cis` refuses to start without an etcd system user and the kernel settings of its
+# hardening guide; cloud-init delivers those settings as /etc/sysctl.d/60-rke2-cis.conf.
+if [[ "${CO_CIS_PROFILE:-false}" == true ]]; then
+  if getent passwd etcd >/dev/null; then
+    log "etcd user exists (CIS profile)"
+  else
+    log "creating the etcd system user (CIS profile)"
+    useradd -r -c "etcd user" -s /sbin/nologin -M -U etcd
+  fi
+  CIS_SYSCTL_FILE="${CO_ROOT}/etc/sysctl.d/60-rke2-cis.conf"
+  [[ -f "$CIS_SYSCTL_FILE" ]] || die "${CIS_SYSCTL_FILE} is missing (CIS profile)"
+  sysctl -p "$CIS_SYSCTL_FILE"
+fi
+
 # --- Optional data disk (CO_DATA_DISK_DEVICE from node.env). -------------------------------------
 prepare_data_disk() {
   local device="$1" mount_point="$2" fstype pttype uuid target

@@ -1,12 +1,19 @@
 /**
- * One use-case cluster: its XO network and its node pools, wired from the plan. All decisions
- * were taken by the config loader and the pure planners before this component exists.
+ * One use-case cluster: its XO network, join token, Rancher entry, node pools and access, wired
+ * from the plan. All decisions were taken by the config loader and the pure planners before
+ * this component exists. Every VM is created in parallel: the boot scripts order the joins.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { nodeCloudInit } from "../../cloud-init/nodeCloudInit";
+import * as random from "@pulumi/random";
+import { nodeNetworkConfig, nodeUserData } from "../../cloud-init/nodeCloudInit";
 import type { LoadedStack } from "../config/load";
 import { ClusterNetwork } from "../network/clusterNetwork";
 import { NodePool } from "../nodepool/nodePool";
+import type { NodePlan } from "../plan/types";
+import { ClusterAccess } from "../rancher/clusterAccess";
+import { RancherRegistration } from "../rancher/registration";
+import { nodeBoot } from "../rke2/nodeBoot";
+import { rke2Settings } from "../rke2/settings";
 import { lookupXo } from "../xo/inventory";
 
 export interface ClusterArgs {
@@ -19,13 +26,16 @@ export interface ClusterArgs {
 export class Cluster extends pulumi.ComponentResource {
   readonly network: ClusterNetwork;
   readonly pools: Record<string, NodePool> = {};
+  readonly rancher: RancherRegistration;
+  readonly access: ClusterAccess | undefined;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cluster-orchestrator:cluster:Cluster", name, {}, opts);
-    const { spec, plan } = args.stack;
+    const { spec, plan, profile } = args.stack;
     const identity = { name: plan.cluster.name, environment: spec.environment, useCase: spec.useCase };
     const affinityHosts = plan.nodes.flatMap((n) => (n.affinityHost !== null ? [n.affinityHost] : []));
     const xoRefs = lookupXo(spec.xo, affinityHosts, this);
+    const settings = rke2Settings(spec, profile);
 
     this.network = new ClusterNetwork(
       `${name}-network`,
@@ -40,10 +50,63 @@ export class Cluster extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // Stable for the cluster's life: nothing in the config rotates it.
+    const token = new random.RandomPassword(
+      `${name}-join-token`,
+      { length: 48, special: false },
+      { parent: this },
+    );
+    // The version new nodes install, fixed when the cluster is created: a version bump in the
+    // config goes to Rancher's upgrade (below), never into the VMs' cloud-init.
+    const installPin = new random.RandomString(
+      `${name}-rke2-install-version`,
+      { length: 8, special: false, upper: false, keepers: { version: spec.rke2.version } },
+      { parent: this, ignoreChanges: ["keepers"] },
+    );
+    const installVersion = installPin.keepers.apply((k) => k?.version ?? spec.rke2.version);
+
+    this.rancher = new RancherRegistration(
+      `${name}-rancher`,
+      {
+        mode: spec.rancher.mode,
+        clusterName: plan.cluster.name,
+        description:
+          spec.cluster.description ??
+          `${spec.useCase} (${spec.environment}), managed by cluster-orchestrator`,
+        labels: {
+          "cluster-orchestrator.io/use-case": spec.useCase,
+          "cluster-orchestrator.io/env": spec.environment,
+          ...spec.rancher.labels,
+        },
+        kubernetesVersion: spec.rke2.version,
+        insecure: spec.rancher.insecure,
+      },
+      { parent: this },
+    );
+
+    const userData = (node: NodePlan) =>
+      pulumi.secret(
+        pulumi
+          .all([token.result, installVersion, this.rancher.manifestUrl, this.rancher.nodeCommand])
+          .apply(([t, version, manifestUrl, nodeCommand]) =>
+            nodeUserData(
+              spec,
+              plan,
+              node,
+              nodeBoot(spec, plan, settings, node, {
+                token: t,
+                installVersion: version,
+                manifestUrl,
+                nodeCommand,
+              }),
+            ),
+          ),
+      );
+
     for (const poolName of [...new Set(plan.nodes.map((n) => n.pool))]) {
       const nodes = plan.nodes
         .filter((n) => n.pool === poolName)
-        .map((n) => ({ plan: n, ...nodeCloudInit(spec, plan, n) }));
+        .map((n) => ({ plan: n, userData: userData(n), networkConfig: nodeNetworkConfig(plan, n) }));
       this.pools[poolName] = new NodePool(
         `${name}-${poolName}`,
         {
@@ -58,10 +121,26 @@ export class Cluster extends pulumi.ComponentResource {
             delete: spec.xo.deleteTimeout,
           },
           ignoreChanges: args.vmIgnoreChanges,
+          // Created after, and destroyed before, the Rancher entry: teardown order is fixed.
+          dependsOn: this.rancher.resource ? [this.rancher.resource] : [],
         },
         { parent: this },
       );
     }
-    this.registerOutputs({ networkId: this.network.networkId });
+
+    const vms = Object.values(this.pools).flatMap((p) => Object.values(p.vms));
+    this.access =
+      spec.rancher.mode === "none"
+        ? undefined
+        : new ClusterAccess(
+            `${name}-access`,
+            {
+              clusterId: this.rancher.clusterId.apply((id) => id ?? ""),
+              nodes: vms,
+              syncTimeout: spec.rancher.syncTimeout,
+            },
+            { parent: this },
+          );
+    this.registerOutputs({ networkId: this.network.networkId, rancherClusterId: this.rancher.clusterId });
   }
 }

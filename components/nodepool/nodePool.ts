@@ -27,6 +27,8 @@ export interface NodePoolArgs {
    * rolled deliberately (docs/nodes.md), never all servers at once.
    */
   ignoreChanges?: string[];
+  /** Resources every VM waits for (component options do not reach children). */
+  dependsOn?: pulumi.Resource[];
 }
 
 export class NodePool extends pulumi.ComponentResource {
@@ -45,6 +47,7 @@ export class NodePool extends pulumi.ComponentResource {
           deleteBeforeReplace: true,
           customTimeouts: args.timeouts,
           ignoreChanges: args.ignoreChanges ?? ["template"],
+          dependsOn: args.dependsOn ?? [],
         },
       );
     }

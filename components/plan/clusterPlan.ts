@@ -8,6 +8,7 @@ import { dnsRecords, zoneFile } from "./dns";
 import { formatCidr, netmask, numberToIp } from "./ipv4";
 import { dhcpMac, staticMac } from "./mac";
 import { checkHostnamePattern, clusterZone, hostname, isRfc1123Label } from "./naming";
+import { checkClusterSettings } from "../rke2/settings";
 import { PlanProblems, type Problem } from "./problems";
 import type { ClusterPlan, NodePlan } from "./types";
 
@@ -15,6 +16,7 @@ export function planCluster(stack: string, spec: ClusterSpec): ClusterPlan {
   const problems: Problem[] = [];
   const layout = planLayout({ ...spec.cluster, ...spec.network }, problems);
   checkPools(spec, problems);
+  checkClusterSettings(spec, problems);
   const patternOk = checkHostnamePattern(spec.cluster.hostnamePattern, problems);
   // Pool problems do not stop planning: block capacity is still checked, so all are reported at once.
   if (!layout || !patternOk) throw new PlanProblems(problems);

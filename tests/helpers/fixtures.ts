@@ -32,7 +32,8 @@ export function baseSpecInput(): RawInput {
     },
     xo: { pool: "homelab", template: "ubuntu-24.04-cloudinit", sr: "local-ssd", pifDevice: "eth1" },
     nodes: { sshAuthorizedKeys: [SSH_KEY] },
-    rke2: { version: "v1.34.2+rke2r1" },
+    // Pod and service ranges in 100.64/10 (outside 10/8 and 172.16/12), so generated supernets never collide with them.
+    rke2: { version: "v1.34.2+rke2r1", clusterCidr: "100.64.0.0/16", serviceCidr: "100.65.0.0/16" },
     pools: {
       server: { role: "server", count: 3, cpus: 4, memoryMiB: 8192, diskGiB: 60 },
       worker: { role: "agent", count: 2, cpus: 4, memoryMiB: 16384, diskGiB: 80 },

@@ -7,11 +7,13 @@ import { runProgram, PROJECT_ROOT } from "../../components/program";
 import { loadStack } from "../../components/config/load";
 import { profiles } from "../../stacks/profiles";
 import { inventoryFor } from "../../render/inventory";
-import { installRecordingMocks, XoMocks, type RecordedResource } from "../../render/mocks";
+import { installRecordingMocks, isMockSecret, XoMocks, type RecordedResource } from "../../render/mocks";
 
 export interface ProgramRun {
   resources: RecordedResource[];
   outputs: Record<string, unknown>;
+  /** The program's outputs as it returned them (Outputs, secrets still marked). */
+  raw: Record<string, unknown>;
   mocks: XoMocks;
 }
 
@@ -20,7 +22,12 @@ export async function resolveOutput<T>(value: pulumi.Input<T>): Promise<T> {
   return new Promise((done) => output.apply((v) => done(v)));
 }
 
-export async function runInMocks(stack: string, rootDir = PROJECT_ROOT): Promise<ProgramRun> {
+/** `priorState`: state the engine keeps for resources with ignored inputs (see XoMocks.priorState). */
+export async function runInMocks(
+  stack: string,
+  rootDir = PROJECT_ROOT,
+  priorState: Map<string, Record<string, unknown>> = new Map(),
+): Promise<ProgramRun> {
   let inventorySpec;
   try {
     inventorySpec = loadStack(stack, { rootDir, profiles, crossCheck: false }).spec;
@@ -28,13 +35,14 @@ export async function runInMocks(stack: string, rootDir = PROJECT_ROOT): Promise
     inventorySpec = loadStack("legal-ai-dev", { rootDir: PROJECT_ROOT, profiles }).spec;
   }
   const mocks = new XoMocks(inventoryFor(inventorySpec));
+  for (const [name, state] of priorState) mocks.priorState.set(name, state);
   const resources = installRecordingMocks(mocks, "cluster-orchestrator", stack);
   try {
     const program = runProgram(stack, rootDir);
     const outputs: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(program))
       outputs[key] = await resolveOutput(value as pulumi.Input<unknown>);
-    return { resources, outputs, mocks };
+    return { resources, outputs, raw: program, mocks };
   } finally {
     await pulumi.runtime.disconnect();
   }
@@ -72,4 +80,10 @@ export interface VmInputs {
 
 export function vmInputs(resource: RecordedResource): VmInputs {
   return resource.inputs as unknown as VmInputs;
+}
+
+/** The plain value of a secret input as the mock runtime hands it over; fails on a plain value. */
+export function secretValue(value: unknown): string {
+  if (!isMockSecret(value)) throw new Error(`expected a secret, got ${JSON.stringify(value)?.slice(0, 80)}`);
+  return String(value.value);
 }

@@ -1,0 +1,142 @@
+/**
+ * What cloud-init delivers for RKE2 on one node: the role's config.yaml (0600, holds the join
+ * token), the bootstrap script, kube-vip on servers when there is a VIP, CIS prerequisites and
+ * the registry mirror; plus the variables the bootstrap script decides with (node.env, 0600).
+ */
+import { stringify } from "yaml";
+import { readScript } from "../../cloud-init/scripts";
+import type { WriteFile } from "../../cloud-init/types";
+import type { ClusterSpec } from "../config/schema";
+import type { ClusterPlan, NodePlan } from "../plan/types";
+import { KUBE_VIP_MANIFEST_PATH, kubeVipManifest } from "./kubeVip";
+import { agentConfig, serverConfig, type Rke2Settings } from "./roleConfig";
+
+export const RKE2_CONFIG_PATH = "/etc/rancher/rke2/config.yaml";
+export const BOOTSTRAP_SCRIPT_PATH = "/usr/local/sbin/co-bootstrap.sh";
+export const REGISTRIES_PATH = "/etc/rancher/rke2/registries.yaml";
+export const CIS_SYSCTL_PATH = "/etc/sysctl.d/60-rke2-cis.conf";
+
+/** Values only known once Pulumi resolves them (all secret but the version). */
+export interface BootValues {
+  token: string;
+  /** The version new nodes install (pinned at cluster creation; see docs/rke2.md). */
+  installVersion: string;
+  /** Import mode: the cluster's registration manifest URL (bootstrap server only). */
+  manifestUrl: string | null;
+  /** Custom mode: Rancher's node command, without role flags. */
+  nodeCommand: string | null;
+}
+
+export interface NodeBoot {
+  files: WriteFile[];
+  bootEnv: Record<string, string>;
+}
+
+const yamlOptions = { version: "1.1", lineWidth: 0 } as const;
+
+export function nodeBoot(
+  spec: ClusterSpec,
+  plan: ClusterPlan,
+  settings: Rke2Settings,
+  node: NodePlan,
+  values: BootValues,
+): NodeBoot {
+  const mode = spec.rancher.mode;
+  const servers = plan.nodes.filter((n) => n.role === "server");
+  const previous = node.role === "server" ? servers.find((s) => s.index === node.index - 1) : undefined;
+  const bootEnv: Record<string, string> = {
+    CO_BOOTSTRAP: String(node.bootstrap),
+    CO_REGISTRATION_ADDRESS: plan.network.registrationAddress,
+    CO_PREVIOUS_SERVER: previous?.ip ?? "",
+    CO_RKE2_VERSION: values.installVersion,
+    CO_RKE2_INSTALL_URL: spec.rke2.installUrl,
+    // The installer takes whatever release the artifact folder holds: one folder per version.
+    ...(spec.rke2.artifactUrl !== undefined
+      ? { CO_RKE2_ARTIFACT_URL: `${spec.rke2.artifactUrl.replace(/\/+$/, "")}/${values.installVersion}` }
+      : {}),
+    CO_CIS_PROFILE: String(settings.cisProfile),
+    CO_RANCHER_MODE: mode,
+    ...rancherEnv(spec, node, values),
+  };
+
+  const files: WriteFile[] = [
+    { path: BOOTSTRAP_SCRIPT_PATH, content: readScript("rke2-bootstrap.sh"), permissions: "0755" },
+  ];
+  if (mode !== "custom") {
+    const config =
+      node.role === "server"
+        ? serverConfig(plan, node, settings, values.token)
+        : agentConfig(plan, node, settings, values.token);
+    files.push({ path: RKE2_CONFIG_PATH, content: stringify(config, yamlOptions), permissions: "0600" });
+  }
+  if (node.role === "server" && servers.length > 1) {
+    files.push({
+      path: KUBE_VIP_MANIFEST_PATH,
+      content: kubeVipManifest(plan.network.vip, spec.rke2.kubeVipImage),
+      permissions: "0600",
+    });
+  }
+  if (spec.rke2.registryMirror !== undefined) {
+    files.push({ path: REGISTRIES_PATH, content: registries(spec.rke2.registryMirror), permissions: "0600" });
+  }
+  if (settings.cisProfile) {
+    files.push({ path: CIS_SYSCTL_PATH, content: CIS_SYSCTLS, permissions: "0644" });
+  }
+  return { files, bootEnv };
+}
+
+function rancherEnv(spec: ClusterSpec, node: NodePlan, values: BootValues): Record<string, string> {
+  const tls = {
+    ...(spec.rancher.caChecksum !== undefined ? { CO_RANCHER_CA_CHECKSUM: spec.rancher.caChecksum } : {}),
+    ...(spec.rancher.insecure ? { CO_RANCHER_INSECURE: "true" } : {}),
+  };
+  if (spec.rancher.mode === "import" && node.bootstrap && values.manifestUrl !== null) {
+    return { CO_RANCHER_MANIFEST_URL: values.manifestUrl, ...tls };
+  }
+  if (spec.rancher.mode === "custom" && values.nodeCommand !== null) {
+    return { CO_RANCHER_NODE_COMMAND: customNodeCommand(values.nodeCommand, node), ...tls };
+  }
+  return {};
+}
+
+/** Rancher's system-agent command with this node's roles and identity. */
+export function customNodeCommand(base: string, node: NodePlan): string {
+  const roles = node.role === "server" ? ["--etcd", "--controlplane", "--worker"] : ["--worker"];
+  const labels = [
+    `cluster-orchestrator.io/pool=${node.pool}`,
+    ...Object.entries(node.labels).map(([k, v]) => `${k}=${v}`),
+  ];
+  return [
+    base,
+    ...roles,
+    `--node-name ${node.hostname}`,
+    ...(node.ip !== null ? [`--address ${node.ip}`, `--internal-address ${node.ip}`] : []),
+    ...labels.map((l) => `--label ${l}`),
+    ...node.taints.map((t) => `--taint ${t}`),
+  ].join(" ");
+}
+
+/** containerd pulls the public registries through the mirror (locked-down egress). */
+function registries(mirror: string): string {
+  const endpoint = { endpoint: [mirror] };
+  return stringify(
+    {
+      mirrors: {
+        "docker.io": endpoint,
+        "quay.io": endpoint,
+        "ghcr.io": endpoint,
+        "registry.k8s.io": endpoint,
+      },
+    },
+    yamlOptions,
+  );
+}
+
+/** Kernel settings RKE2's CIS profile checks for (RKE2 hardening guide). */
+const CIS_SYSCTLS = [
+  "vm.panic_on_oom=0",
+  "vm.overcommit_memory=1",
+  "kernel.panic=10",
+  "kernel.panic_on_oops=1",
+  "",
+].join("\n");

@@ -1,0 +1,52 @@
+/** The RKE2 settings of a cluster, from its spec and its use case's hardening. */
+import type { UseCaseProfile } from "../config/profile";
+import type { ClusterSpec } from "../config/schema";
+import { overlaps, parseCidr } from "../plan/ipv4";
+import type { Problem } from "../plan/problems";
+import type { Rke2Settings } from "./roleConfig";
+
+export function rke2Settings(spec: ClusterSpec, profile: UseCaseProfile): Rke2Settings {
+  return {
+    cni: spec.rke2.cni,
+    clusterCidr: spec.rke2.clusterCidr,
+    serviceCidr: spec.rke2.serviceCidr,
+    cisProfile: spec.rke2.profile === undefined ? profile.hardening.cisProfile : spec.rke2.profile === "cis",
+    etcdSnapshotSchedule: spec.rke2.etcdSnapshotSchedule,
+    etcdSnapshotRetention: spec.rke2.etcdSnapshotRetention,
+    systemDefaultRegistry: spec.rke2.systemDefaultRegistry ?? null,
+  };
+}
+
+/** Pod and service ranges must not overlap each other or the node network; Rancher TLS is one choice. */
+export function checkClusterSettings(spec: ClusterSpec, problems: Problem[]): void {
+  const supernet = parseCidr(spec.network.supernet);
+  const pods = parseCidr(spec.rke2.clusterCidr);
+  const services = parseCidr(spec.rke2.serviceCidr);
+  if (overlaps(pods, services)) {
+    problems.push({
+      path: ["rke2", "serviceCidr"],
+      message: `${spec.rke2.serviceCidr} overlaps rke2.clusterCidr ${spec.rke2.clusterCidr}`,
+    });
+  }
+  for (const [key, range] of [
+    ["clusterCidr", pods],
+    ["serviceCidr", services],
+  ] as const) {
+    const clash = [
+      spec.network.supernet,
+      ...(spec.cluster.cidr !== undefined ? [spec.cluster.cidr] : []),
+    ].find((c) => overlaps(range, parseCidr(c)));
+    if (clash !== undefined || overlaps(range, supernet)) {
+      problems.push({
+        path: ["rke2", key],
+        message: `${spec.rke2[key]} overlaps the node network ${clash ?? spec.network.supernet}`,
+      });
+    }
+  }
+  if (spec.rancher.caChecksum !== undefined && spec.rancher.insecure) {
+    problems.push({
+      path: ["rancher", "insecure"],
+      message: "set either rancher.caChecksum or rancher.insecure, not both",
+    });
+  }
+}
