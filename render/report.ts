@@ -2,6 +2,7 @@
  * Turns a mocked run into the offline render: plan.json and, per node, the exact user-data and
  * network-config strings the VM resources receive, secrets replaced by a placeholder.
  */
+import { rke2Settings } from "../components/rke2/settings";
 import type { StackRun } from "./runStack";
 import { isMockSecret, type RecordedResource } from "./mocks";
 
@@ -50,7 +51,7 @@ export function nodeFiles(run: StackRun): NodeFiles[] {
 }
 
 export function planJson(run: StackRun): Record<string, unknown> {
-  const { plan } = run.loaded;
+  const { plan, spec } = run.loaded;
   return {
     stack: plan.stack,
     environment: plan.environment,
@@ -70,6 +71,14 @@ export function planJson(run: StackRun): Record<string, unknown> {
       blocks: plan.network.blocks,
       dhcpRange: plan.network.dhcpRange,
     },
+    rke2: {
+      version: spec.rke2.version,
+      cni: spec.rke2.cni,
+      profile: rke2Settings(spec, run.loaded.profile).cisProfile ? "cis" : "default",
+      registration: `https://${plan.network.registrationAddress}:9345`,
+      kubeVip: plan.nodes.filter((n) => n.role === "server").length > 1 ? plan.network.vip : null,
+    },
+    rancher: { mode: spec.rancher.mode },
     nodes: plan.nodes.map((n) => ({
       hostname: n.hostname,
       fqdn: n.fqdn,

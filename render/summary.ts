@@ -53,6 +53,13 @@ export function summary(run: StackRun, outDir: string): string {
     `  zone ${n.zone}  api ${n.apiFqdn}  resolvers ${n.resolvers.join(", ")}`,
     ...n.blocks.map((b) => `  ${b.name.padEnd(16)} ${b.first} – ${b.last}  (${b.size})`),
     "",
+    "RKE2 and Rancher",
+    `  RKE2 ${run.loaded.spec.rke2.version}  CNI ${run.loaded.spec.rke2.cni}  registration https://${n.registrationAddress}:9345` +
+      (plan.nodes.filter((x) => x.role === "server").length > 1
+        ? `  (kube-vip VIP on the servers)`
+        : "  (the bootstrap server)"),
+    `  Rancher mode ${run.loaded.spec.rancher.mode}`,
+    "",
     `Nodes (${plan.nodes.length}; * = bootstrap server)`,
     ...table(nodeRows).map((l) => `  ${l}`),
     "",

@@ -9,6 +9,7 @@ import * as path from "path";
 import { promisify } from "util";
 import { listStacks } from "../components/config/sources";
 import { PROJECT_ROOT } from "../components/program";
+import { SECRET_PLACEHOLDER } from "../render/report";
 import { runStack } from "../render/runStack";
 import { writeRender } from "../render/write";
 import { requireTool } from "./helpers/validators";
@@ -32,9 +33,23 @@ async function inPool<T>(items: T[], work: (item: T) => Promise<void>): Promise<
 
 describe("render of every stack", () => {
   const written: Record<string, string[]> = {};
+  const secrets: Record<string, Set<string>> = {};
   beforeAll(async () => {
     for (const stack of listStacks(PROJECT_ROOT)) {
-      written[stack] = writeRender(await runStack(stack), path.join(outRoot, stack)).files;
+      const run = await runStack(stack);
+      secrets[stack] = run.secrets;
+      written[stack] = writeRender(run, path.join(outRoot, stack)).files;
+    }
+  });
+
+  test("no secret reaches a rendered file; the token's place is kept by the placeholder", () => {
+    for (const [stack, files] of Object.entries(written)) {
+      expect(secrets[stack]!.size).toBeGreaterThanOrEqual(3); // join token, manifest URL, kubeconfig
+      for (const file of files) {
+        const text = fs.readFileSync(file, "utf8");
+        for (const secret of secrets[stack]!) expect(text).not.toContain(secret);
+        if (file.endsWith("user-data")) expect(text).toContain(`token: ${SECRET_PLACEHOLDER}`);
+      }
     }
   });
 
