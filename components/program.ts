@@ -9,6 +9,7 @@ import { profiles } from "../stacks/profiles";
 import { Cluster } from "./cluster/cluster";
 import { ConfigError } from "./config/errors";
 import { loadStack, type LoadedStack } from "./config/load";
+import { networkSummary, nodeSummary } from "./plan/summary";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
 
@@ -36,23 +37,9 @@ export function buildCluster(stack: LoadedStack) {
     network: {
       name: cluster.network.nameLabel,
       id: cluster.network.networkId,
-      vlan: plan.network.vlan,
-      cidr: plan.network.cidr,
-      gateway: plan.network.gateway,
-      vip: plan.network.vip,
-      registrationAddress: plan.network.registrationAddress,
-      apiFqdn: plan.network.apiFqdn,
-      dhcpRange: plan.network.dhcpRange,
+      ...networkSummary(plan.network),
     },
-    nodes: plan.nodes.map((n) => ({
-      hostname: n.hostname,
-      fqdn: n.fqdn,
-      pool: n.pool,
-      role: n.role,
-      ip: n.ip,
-      mac: n.mac,
-      vmId: vmIds[n.key],
-    })),
+    nodes: plan.nodes.map((n) => ({ ...nodeSummary(n), vmId: vmIds[n.key] })),
     dnsRecords: plan.dnsRecords,
     zoneFile: plan.zoneFile,
     rancherClusterId: cluster.rancher.clusterId,

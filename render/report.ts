@@ -2,6 +2,7 @@
  * Turns a mocked run into the offline render: plan.json and, per node, the exact user-data and
  * network-config strings the VM resources receive, secrets replaced by a placeholder.
  */
+import { networkSummary, nodeSummary } from "../components/plan/summary";
 import { rke2Settings } from "../components/rke2/settings";
 import type { StackRun } from "./runStack";
 import { isMockSecret, type RecordedResource } from "./mocks";
@@ -60,16 +61,10 @@ export function planJson(run: StackRun): Record<string, unknown> {
     cluster: {
       number: plan.cluster.number,
       name: plan.cluster.name,
-      vlan: plan.network.vlan,
-      cidr: plan.network.cidr,
-      gateway: plan.network.gateway,
-      vip: plan.network.vip,
-      registrationAddress: plan.network.registrationAddress,
-      apiFqdn: plan.network.apiFqdn,
+      ...networkSummary(plan.network),
       zone: plan.network.zone,
       resolvers: plan.network.resolvers,
       blocks: plan.network.blocks,
-      dhcpRange: plan.network.dhcpRange,
     },
     rke2: {
       version: spec.rke2.version,
@@ -80,13 +75,8 @@ export function planJson(run: StackRun): Record<string, unknown> {
     },
     rancher: { mode: spec.rancher.mode },
     nodes: plan.nodes.map((n) => ({
-      hostname: n.hostname,
-      fqdn: n.fqdn,
-      pool: n.pool,
-      role: n.role,
+      ...nodeSummary(n),
       bootstrap: n.bootstrap,
-      ip: n.ip,
-      mac: n.mac,
       cpus: n.cpus,
       memoryMiB: n.memoryMiB,
       diskGiB: n.diskGiB,

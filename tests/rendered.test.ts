@@ -12,7 +12,7 @@ import { PROJECT_ROOT } from "../components/program";
 import { SECRET_PLACEHOLDER } from "../render/report";
 import { runStack } from "../render/runStack";
 import { writeRender } from "../render/write";
-import { requireTool } from "./helpers/validators";
+import { netConvertArgs, requireTool } from "./helpers/validators";
 
 const exec = promisify(execFile);
 const outRoot = fs.mkdtempSync(path.join(os.tmpdir(), "co-render-"));
@@ -118,20 +118,7 @@ describe("render of every stack", () => {
       const failures: string[] = [];
       await inPool(files, async (file) => {
         const dir = fs.mkdtempSync(path.join(outRoot, "nc-"));
-        const args = [
-          "devel",
-          "net-convert",
-          "--network-data",
-          file,
-          "--kind",
-          "yaml",
-          "--output-kind",
-          "networkd",
-          "--distro",
-          "debian",
-          "--directory",
-          dir,
-        ];
+        const args = netConvertArgs(file, "networkd", dir);
         const result = await exec("cloud-init", args).catch((e: { stderr: string }) => ({
           failed: e.stderr,
         }));

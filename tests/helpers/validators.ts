@@ -49,25 +49,20 @@ export function cloudConfigProblems(file: string): string[] {
   return problems;
 }
 
+export type NetOutputKind = "eni" | "networkd" | "netplan";
+
+/** `cloud-init devel net-convert` arguments for a v2 YAML file, rendered for Debian. */
+export function netConvertArgs(file: string, outputKind: NetOutputKind, outDir: string): string[] {
+  const args = ["devel", "net-convert", "--network-data", file, "--kind", "yaml"];
+  return [...args, "--output-kind", outputKind, "--distro", "debian", "--directory", outDir];
+}
+
 /**
  * Converts a network-config with `cloud-init devel net-convert` into `outputKind` and returns the
  * rendered files' contents; throws with cloud-init's output when the conversion fails.
  */
-export function netConvert(file: string, outputKind: "eni" | "networkd" | "netplan", outDir: string): string {
-  const result = run("cloud-init", [
-    "devel",
-    "net-convert",
-    "--network-data",
-    file,
-    "--kind",
-    "yaml",
-    "--output-kind",
-    outputKind,
-    "--distro",
-    "debian",
-    "--directory",
-    outDir,
-  ]);
+export function netConvert(file: string, outputKind: NetOutputKind, outDir: string): string {
+  const result = run("cloud-init", netConvertArgs(file, outputKind, outDir));
   if (result.status !== 0) {
     throw new Error(`net-convert (${outputKind}) exited ${result.status}:\n${result.stderr}`);
   }
