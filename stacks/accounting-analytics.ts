@@ -27,6 +27,6 @@ export const accountingAnalytics: UseCaseProfile = {
       },
     },
   },
-  workloads: ["spark-operator", "iceberg-rest-catalog", "object-storage"],
+  workloads: ["object-storage", "iceberg-catalog", "spark-operator", "etl-jobs"],
   hardening: { cisProfile: false, podSecurity: "baseline", auditLog: true, secretsEncryption: true },
 };

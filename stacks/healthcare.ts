@@ -14,6 +14,6 @@ export const healthcare: UseCaseProfile = {
       worker: { role: "agent", count: 3, cpus: 8, memoryMiB: 32768, diskGiB: 100, dataDiskGiB: 500 },
     },
   },
-  workloads: ["hapi-fhir", "postgresql"],
+  workloads: ["postgres-operator", "fhir-server"],
   hardening: { cisProfile: true, podSecurity: "restricted", auditLog: true, secretsEncryption: true },
 };

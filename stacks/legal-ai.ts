@@ -25,6 +25,6 @@ export const legalAi: UseCaseProfile = {
       },
     },
   },
-  workloads: ["opensearch", "redis"],
+  workloads: ["opensearch", "search-dashboards", "cache"],
   hardening: { cisProfile: false, podSecurity: "baseline", auditLog: true, secretsEncryption: true },
 };

@@ -373,7 +373,8 @@ describe("prepare-node.sh", () => {
     expect(box.read("etc/sysctl.d/90-cluster-orchestrator.conf")).toBe(
       "net.ipv4.ip_forward = 1\n" +
         "net.bridge.bridge-nf-call-iptables = 1\n" +
-        "net.bridge.bridge-nf-call-ip6tables = 1\n",
+        "net.bridge.bridge-nf-call-ip6tables = 1\n" +
+        "vm.max_map_count = 262144\n",
     );
     const fstab = box.read("etc/fstab").split("\n");
     expect(fstab[1]).toBe("UUID=1111 / ext4 errors=remount-ro 0 1");

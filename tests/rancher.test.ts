@@ -194,6 +194,8 @@ describe("other modes", () => {
   test("none: no Rancher resources, no kubeconfig, RKE2 still configured", async () => {
     edit("stacks/Pulumi.healthcare-prod.yaml", (c) => {
       c["cluster-orchestrator:rancher"] = { mode: "none" };
+      // Without Rancher there is no Kubernetes provider for workloads.
+      c["cluster-orchestrator:workloads"] = "none";
     });
     const run = await runInMocks("healthcare-prod", dir);
     expect(run.resources.filter((r) => r.type.startsWith("rancher2:"))).toEqual([]);

@@ -15,6 +15,7 @@ import {
 } from "../components/rke2/nodeBoot";
 import {
   agentConfig,
+  AUDIT_POLICY_PATH,
   serverConfig,
   sharedServerSettings,
   type Rke2Settings,
@@ -31,6 +32,7 @@ const settings: Rke2Settings = {
   etcdSnapshotSchedule: "0 */6 * * *",
   etcdSnapshotRetention: 28,
   systemDefaultRegistry: null,
+  auditLog: false,
 };
 const prod = loadStack("legal-ai-prod", { rootDir: PROJECT_ROOT, profiles });
 const dev = loadStack("legal-ai-dev", { rootDir: PROJECT_ROOT, profiles });
@@ -235,6 +237,22 @@ describe("what cloud-init delivers for RKE2", () => {
     expect(file(b, CIS_SYSCTL_PATH)!.content).toContain("vm.overcommit_memory=1");
     expect(parse(file(b, RKE2_CONFIG_PATH)!.content).profile).toBe("cis");
     expect(boot(prod, "cluster1-worker1").bootEnv.CO_CIS_PROFILE).toBe("false");
+  });
+
+  test("audit log: servers get the policy file and the apiserver flags; agents do not", () => {
+    const server = boot(prod, "cluster1-server1", values, { auditLog: true });
+    const policy = parse(file(server, AUDIT_POLICY_PATH)!.content);
+    expect(policy).toMatchObject({ apiVersion: "audit.k8s.io/v1", kind: "Policy" });
+    expect(policy.rules.at(-1)).toEqual({ level: "Metadata" });
+    expect(parse(file(server, RKE2_CONFIG_PATH)!.content)).toMatchObject({
+      "audit-policy-file": AUDIT_POLICY_PATH,
+    });
+    expect(
+      file(boot(prod, "cluster1-worker1", values, { auditLog: true }), AUDIT_POLICY_PATH),
+    ).toBeUndefined();
+    expect(
+      file(boot(prod, "cluster1-server1", values, { auditLog: false }), AUDIT_POLICY_PATH),
+    ).toBeUndefined();
   });
 
   test("locked-down egress: registry mirror and a per-version artifact folder", () => {

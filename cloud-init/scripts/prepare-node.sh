@@ -78,12 +78,15 @@ modprobe overlay
 modprobe br_netfilter
 
 # --- Sysctls (after br_netfilter: the bridge keys only exist once it is loaded). -----------------
+# vm.max_map_count: OpenSearch (and other Lucene-based stores) refuse to start below 262144; set
+# on the node so no workload needs a privileged init container for it.
 log "writing and applying ${SYSCTL_FILE}"
 mkdir -p "$(dirname "$SYSCTL_FILE")"
 cat >"$SYSCTL_FILE" <<'EOF'
 net.ipv4.ip_forward = 1
 net.bridge.bridge-nf-call-iptables = 1
 net.bridge.bridge-nf-call-ip6tables = 1
+vm.max_map_count = 262144
 EOF
 sysctl -p "$SYSCTL_FILE"
 

@@ -14,6 +14,7 @@ import { ClusterAccess } from "../rancher/clusterAccess";
 import { RancherRegistration } from "../rancher/registration";
 import { nodeBoot } from "../rke2/nodeBoot";
 import { rke2Settings } from "../rke2/settings";
+import { Workloads } from "../workloads/workloads";
 import { lookupXo } from "../xo/inventory";
 
 export interface ClusterArgs {
@@ -28,6 +29,7 @@ export class Cluster extends pulumi.ComponentResource {
   readonly pools: Record<string, NodePool> = {};
   readonly rancher: RancherRegistration;
   readonly access: ClusterAccess | undefined;
+  readonly workloads: Workloads | undefined;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cluster-orchestrator:cluster:Cluster", name, {}, opts);
@@ -141,6 +143,14 @@ export class Cluster extends pulumi.ComponentResource {
             },
             { parent: this },
           );
+    this.workloads =
+      this.access && args.stack.workloads.length > 0
+        ? new Workloads(
+            `${name}-workloads`,
+            { components: args.stack.workloads, provider: this.access.provider },
+            { parent: this },
+          )
+        : undefined;
     this.registerOutputs({ networkId: this.network.networkId, rancherClusterId: this.rancher.clusterId });
   }
 }

@@ -6,7 +6,8 @@
  */
 import type { z } from "zod";
 import { planCluster } from "../plan/clusterPlan";
-import { PlanProblems } from "../plan/problems";
+import { PlanProblems, type Problem } from "../plan/problems";
+import { planWorkloads, type PlannedComponent } from "../workloads/plan";
 import type { ClusterPlan } from "../plan/types";
 import { checkCollisions } from "./collisions";
 import { ConfigError, configKey, type ConfigProblem } from "./errors";
@@ -20,6 +21,8 @@ export interface LoadedStack {
   spec: ClusterSpec;
   plan: ClusterPlan;
   profile: UseCaseProfile;
+  /** Enabled workload components in install order (empty with `workloads: none`). */
+  workloads: PlannedComponent[];
   /** The files that were merged, lowest first. */
   files: string[];
 }
@@ -105,7 +108,10 @@ function loadAlone(stack: string, { rootDir, profiles }: LoadOptions): LoadedSta
   if (problems.length > 0 || !profile) throw new ConfigError(stack, problems);
   try {
     const plan = planCluster(stack, parsed.data);
-    return { stack, spec: parsed.data, plan, profile, files: layers.map((l) => l.source) };
+    const workloadProblems: Problem[] = [];
+    const workloads = planWorkloads(parsed.data, profile, plan, workloadProblems);
+    if (workloadProblems.length > 0) throw new PlanProblems(workloadProblems);
+    return { stack, spec: parsed.data, plan, profile, workloads, files: layers.map((l) => l.source) };
   } catch (error) {
     if (!(error instanceof PlanProblems)) throw error;
     const found = error.problems.map((p) => ({

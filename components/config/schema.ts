@@ -91,6 +91,41 @@ export const rancherSchema = z.strictObject({
   labels: z.record(z.string().min(1), z.string()).default({}),
 });
 
+const DEFAULT_INGRESS_SELECTORS = [
+  { "app.kubernetes.io/name": "rke2-ingress-nginx" },
+  { "app.kubernetes.io/name": "rke2-traefik" },
+];
+
+const workloadComponentSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  /** Helm values merged over the component's defaults (objects merge, lists and scalars replace). */
+  values: z.record(z.string(), z.unknown()).default({}),
+});
+
+const workloadSettingsSchema = z.strictObject({
+  /** Per component of the use case (stacks/<usecase>.ts lists them): on/off and value overrides. */
+  components: z.record(shortName, workloadComponentSchema).default({}),
+  /** CIDRs workload pods may reach outside the cluster; everything else is denied. */
+  egressAllowlist: z.array(cidr).default([]),
+  /**
+   * The pods allowed to reach workloads from outside: RKE2's bundled ingress controller. Both
+   * RKE2's ingress-nginx and Traefik label sets by default, so a switch keeps working.
+   */
+  ingressController: z
+    .strictObject({
+      namespace: shortName.default("kube-system"),
+      podSelectors: z.array(z.record(z.string(), z.string())).min(1).default(DEFAULT_INGRESS_SELECTORS),
+    })
+    .default({ namespace: "kube-system", podSelectors: DEFAULT_INGRESS_SELECTORS }),
+  /** StorageClass for persistent volumes (the cluster default when unset). */
+  storageClass: z.string().min(1).optional(),
+  /** TLS secret (in the workload namespace) for ingresses; TLS-only ingress is enforced. */
+  tlsSecretName: z.string().min(1).default("ingress-tls"),
+});
+
+/** `none` gives a bare cluster. */
+export const workloadsSchema = z.union([z.literal("none"), workloadSettingsSchema]);
+
 export const specSchema = z.strictObject({
   environment: shortName,
   useCase: shortName,
@@ -132,6 +167,7 @@ export const specSchema = z.strictObject({
   pools: z.record(shortName, poolSchema),
   rke2: rke2Schema,
   rancher: rancherSchema.default(rancherSchema.parse({})),
+  workloads: workloadsSchema.default(workloadSettingsSchema.parse({})),
   /** Protect the network (and later stateful resources) from deletion; defaults to true in prod. */
   protect: z.boolean().optional(),
 });
@@ -141,3 +177,4 @@ export type PoolSpec = z.output<typeof poolSchema>;
 export type LayoutSpec = z.output<typeof layoutSchema>;
 export type Rke2Spec = z.output<typeof rke2Schema>;
 export type RancherSpec = z.output<typeof rancherSchema>;
+export type WorkloadSettings = z.output<typeof workloadSettingsSchema>;

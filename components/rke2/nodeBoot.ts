@@ -9,7 +9,7 @@ import type { WriteFile } from "../../cloud-init/types";
 import type { ClusterSpec } from "../config/schema";
 import type { ClusterPlan, NodePlan } from "../plan/types";
 import { KUBE_VIP_MANIFEST_PATH, kubeVipManifest } from "./kubeVip";
-import { agentConfig, serverConfig, type Rke2Settings } from "./roleConfig";
+import { agentConfig, AUDIT_POLICY_PATH, serverConfig, type Rke2Settings } from "./roleConfig";
 
 export const RKE2_CONFIG_PATH = "/etc/rancher/rke2/config.yaml";
 export const BOOTSTRAP_SCRIPT_PATH = "/usr/local/sbin/co-bootstrap.sh";
@@ -79,6 +79,9 @@ export function nodeBoot(
   if (spec.rke2.registryMirror !== undefined) {
     files.push({ path: REGISTRIES_PATH, content: registries(spec.rke2.registryMirror), permissions: "0600" });
   }
+  if (node.role === "server" && settings.auditLog && mode !== "custom") {
+    files.push({ path: AUDIT_POLICY_PATH, content: AUDIT_POLICY, permissions: "0600" });
+  }
   if (settings.cisProfile) {
     files.push({ path: CIS_SYSCTL_PATH, content: CIS_SYSCTLS, permissions: "0644" });
   }
@@ -140,3 +143,21 @@ const CIS_SYSCTLS = [
   "kernel.panic_on_oops=1",
   "",
 ].join("\n");
+
+/**
+ * Who did what, when, without request bodies: Metadata for everything, except the high-volume
+ * read-only noise (health checks, events) which is dropped; secrets never logged beyond metadata.
+ */
+const AUDIT_POLICY = stringify(
+  {
+    apiVersion: "audit.k8s.io/v1",
+    kind: "Policy",
+    omitStages: ["RequestReceived"],
+    rules: [
+      { level: "None", nonResourceURLs: ["/healthz*", "/livez*", "/readyz*", "/version"] },
+      { level: "None", resources: [{ group: "", resources: ["events"] }] },
+      { level: "Metadata" },
+    ],
+  },
+  yamlOptions,
+);

@@ -18,10 +18,13 @@ export interface Rke2Settings {
   etcdSnapshotRetention: number;
   /** Registry host that replaces docker.io for RKE2's own images (locked-down egress). */
   systemDefaultRegistry: string | null;
+  /** API audit log at Metadata level (policy file written by cloud-init on the servers). */
+  auditLog: boolean;
 }
 
 export const SUPERVISOR_PORT = 9345;
 export const KUBECONFIG_MODE = "0600";
+export const AUDIT_POLICY_PATH = "/etc/rancher/rke2/audit-policy.yaml";
 
 export function registrationUrl(plan: ClusterPlan): string {
   return `https://${plan.network.registrationAddress}:${SUPERVISOR_PORT}`;
@@ -38,6 +41,13 @@ export function sharedServerSettings(settings: Rke2Settings): Rke2ServerConfig {
     ...(settings.cisProfile ? { profile: "cis" } : {}),
     ...(settings.systemDefaultRegistry !== null
       ? { "system-default-registry": settings.systemDefaultRegistry }
+      : {}),
+    ...(settings.auditLog
+      ? {
+          "audit-policy-file": AUDIT_POLICY_PATH,
+          // RKE2 writes the log to /var/lib/rancher/rke2/server/logs/audit.log; keep 30 days.
+          "kube-apiserver-arg": ["audit-log-maxage=30", "audit-log-maxbackup=10", "audit-log-maxsize=100"],
+        }
       : {}),
   };
 }

@@ -14,6 +14,7 @@ export function rke2Settings(spec: ClusterSpec, profile: UseCaseProfile): Rke2Se
     etcdSnapshotSchedule: spec.rke2.etcdSnapshotSchedule,
     etcdSnapshotRetention: spec.rke2.etcdSnapshotRetention,
     systemDefaultRegistry: spec.rke2.systemDefaultRegistry ?? null,
+    auditLog: profile.hardening.auditLog,
   };
 }
 

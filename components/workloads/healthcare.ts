@@ -1,0 +1,95 @@
+/**
+ * Healthcare EMR: the CloudNativePG operator and a HAPI FHIR server on a PostgreSQL cluster it
+ * manages, under Pod Security `restricted`, reachable only through TLS.
+ */
+import { resources, RESTRICTED_CONTAINER, sized } from "./common";
+import { MANAGED_BY } from "./kube";
+import type { WorkloadComponent } from "./types";
+
+const DB_CLUSTER = "emr-db";
+const DB_SECRET = "emr-db-app";
+
+export const postgresOperator: WorkloadComponent = {
+  name: "postgres-operator",
+  namespace: "cnpg-system",
+  description: "CloudNativePG operator: PostgreSQL clusters with failover and backups",
+  defaultEnabled: true,
+  apiAccess: true,
+  needs: [],
+  secrets: [],
+  releases: () => [
+    {
+      name: "cloudnative-pg",
+      chart: "cloudnative-pg",
+      values: {
+        resources: resources("100m", "256Mi", "1", "512Mi"),
+        containerSecurityContext: RESTRICTED_CONTAINER,
+      },
+    },
+  ],
+  objects: () => [],
+};
+
+export const fhirServer: WorkloadComponent = {
+  name: "fhir-server",
+  namespace: "emr",
+  description: "HAPI FHIR JPA server on a CloudNativePG PostgreSQL cluster",
+  defaultEnabled: true,
+  apiAccess: false,
+  needs: ["postgres-operator"],
+  // CNPG's owner secret: basic-auth with the owner's user name.
+  secrets: [
+    {
+      name: DB_SECRET,
+      passwords: ["password"],
+      type: "kubernetes.io/basic-auth",
+      render: (p) => ({ username: "fhir", password: p.password ?? "" }),
+    },
+  ],
+  releases: (ctx) => [
+    {
+      name: "hapi-fhir",
+      chart: "hapi-fhir-jpaserver",
+      values: {
+        replicaCount: sized(ctx, 1, 2),
+        postgresql: { enabled: false },
+        externalDatabase: {
+          host: `${DB_CLUSTER}-rw.emr.svc`,
+          port: 5432,
+          user: "fhir",
+          database: "fhir",
+          existingSecret: DB_SECRET,
+          existingSecretKey: "password",
+        },
+        // The chart's default wait-for-database image is a Bitnami one; the official image has pg_isready.
+        waitForDatabaseInitContainer: {
+          image: { registry: "docker.io", repository: "library/postgres", tag: "17.6" },
+        },
+        resources: sized(ctx, resources("500m", "2Gi", "2", "2Gi"), resources("2", "6Gi", "4", "6Gi")),
+        // TLS only: the ingress serves HTTPS with the operator's certificate and redirects HTTP.
+        ingress: {
+          enabled: true,
+          className: "nginx",
+          annotations: { "nginx.ingress.kubernetes.io/force-ssl-redirect": "true" },
+          hosts: [{ host: `fhir.${ctx.zone}`, paths: [{ path: "/", pathType: "Prefix" }] }],
+          tls: [{ secretName: ctx.tlsSecretName, hosts: [`fhir.${ctx.zone}`] }],
+        },
+      },
+    },
+  ],
+  objects: (ctx) => [
+    {
+      apiVersion: "postgresql.cnpg.io/v1",
+      kind: "Cluster",
+      metadata: { name: DB_CLUSTER, namespace: "emr", labels: { ...MANAGED_BY } },
+      spec: {
+        instances: sized(ctx, 1, 3),
+        storage: {
+          size: sized(ctx, "20Gi", "200Gi"),
+          ...(ctx.storageClass ? { storageClass: ctx.storageClass } : {}),
+        },
+        bootstrap: { initdb: { database: "fhir", owner: "fhir", secret: { name: DB_SECRET } } },
+      },
+    },
+  ],
+};

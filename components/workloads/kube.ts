@@ -1,0 +1,17 @@
+/** Plain Kubernetes objects, built as data by the workload planners and validated in tests. */
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
+  spec?: Record<string, unknown>;
+  /** ConfigMaps */
+  data?: Record<string, string>;
+}
+
+export const MANAGED_BY = { "app.kubernetes.io/managed-by": "cluster-orchestrator" };

@@ -1,0 +1,123 @@
+/**
+ * Which workload components a stack gets, with their namespaces, guard rails, Helm releases
+ * (defaults merged with the stack's values) and objects. Pure; problems name their config key.
+ */
+import type { UseCaseProfile } from "../config/profile";
+import type { ClusterSpec, WorkloadSettings } from "../config/schema";
+import type { Problem } from "../plan/problems";
+import type { ClusterPlan } from "../plan/types";
+import { guardRails, namespaceObject, QUOTA_BY_ENVIRONMENT } from "./guardrails";
+import type { KubeObject } from "./kube";
+import { WORKLOAD_COMPONENTS } from "./registry";
+import type { GeneratedSecret, ReleaseSpec, WorkloadComponent, WorkloadContext } from "./types";
+
+export interface PlannedComponent {
+  name: string;
+  namespace: string;
+  needs: string[];
+  namespaceObject: KubeObject;
+  guardRails: KubeObject[];
+  secrets: GeneratedSecret[];
+  releases: ReleaseSpec[];
+  objects: KubeObject[];
+}
+
+export function workloadContext(
+  spec: ClusterSpec,
+  profile: UseCaseProfile,
+  plan: ClusterPlan,
+  settings: WorkloadSettings,
+): WorkloadContext {
+  return {
+    useCase: spec.useCase,
+    environment: spec.environment,
+    size: spec.environment === "dev" ? "dev" : "prod",
+    zone: plan.network.zone,
+    storageClass: settings.storageClass ?? null,
+    tlsSecretName: settings.tlsSecretName,
+    podSecurity: profile.hardening.podSecurity,
+  };
+}
+
+/** The enabled components in install order (a component after those it needs). */
+export function planWorkloads(
+  spec: ClusterSpec,
+  profile: UseCaseProfile,
+  plan: ClusterPlan,
+  problems: Problem[],
+): PlannedComponent[] {
+  if (spec.workloads === "none") return [];
+  const settings = spec.workloads;
+  const available = new Map(profile.workloads.map((name) => [name, WORKLOAD_COMPONENTS[name]]));
+  for (const name of Object.keys(settings.components)) {
+    if (!available.has(name)) {
+      problems.push({
+        path: ["workloads", "components", name],
+        message: `'${name}' is not a component of use case ${spec.useCase}; known: ${profile.workloads.join(", ")}`,
+      });
+    }
+  }
+  const enabled = [...available.values()].filter(
+    (c): c is WorkloadComponent =>
+      c !== undefined && (settings.components[c.name]?.enabled ?? c.defaultEnabled),
+  );
+  const names = new Set(enabled.map((c) => c.name));
+  for (const c of enabled) {
+    for (const need of c.needs.filter((n) => !names.has(n))) {
+      problems.push({
+        path: ["workloads", "components", need, "enabled"],
+        message: `${c.name} needs ${need}; enable it or turn ${c.name} off`,
+      });
+    }
+  }
+  if (spec.rancher.mode === "none" && enabled.length > 0) {
+    problems.push({
+      path: ["workloads"],
+      message:
+        "rancher.mode none gives the program no Kubernetes provider: set workloads: none, or use import or custom",
+    });
+  }
+  const ctx = workloadContext(spec, profile, plan, settings);
+  return enabled.map((c) => {
+    const rails = {
+      namespace: c.namespace,
+      useCase: spec.useCase,
+      podSecurity: ctx.podSecurity,
+      egressAllowlist: settings.egressAllowlist,
+      ingressController: settings.ingressController,
+      nodeCidr: plan.network.cidr,
+      apiAccess: c.apiAccess,
+      size: QUOTA_BY_ENVIRONMENT[ctx.size],
+    };
+    const overrides = settings.components[c.name]?.values ?? {};
+    return {
+      name: c.name,
+      namespace: c.namespace,
+      needs: c.needs,
+      namespaceObject: namespaceObject(rails),
+      guardRails: guardRails(rails),
+      secrets: c.secrets,
+      // Stack values apply to the component's first (main) release.
+      releases: c
+        .releases(ctx)
+        .map((r, i) => (i === 0 ? { ...r, values: deepMerge(r.values, overrides) } : r)),
+      objects: c.objects(ctx),
+    };
+  });
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+export function deepMerge(
+  base: Record<string, unknown>,
+  over: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const current = out[k];
+    out[k] = isObject(current) && isObject(v) ? deepMerge(current, v) : v;
+  }
+  return out;
+}

@@ -1,0 +1,51 @@
+/** The shape of a use-case workload component: pure data and functions of the stack's context. */
+import type { KubeObject } from "./kube";
+import type { ChartId } from "./charts";
+
+export interface WorkloadContext {
+  useCase: string;
+  environment: string;
+  /** "dev" sizes for the dev environment, "prod" sizes for every other. */
+  size: "dev" | "prod";
+  /** The cluster DNS zone; ingress hosts are `<component>.<zone>`. */
+  zone: string;
+  storageClass: string | null;
+  tlsSecretName: string;
+  podSecurity: "baseline" | "restricted";
+}
+
+export interface ReleaseSpec {
+  /** Helm release name (unique in its namespace). */
+  name: string;
+  chart: ChartId;
+  values: Record<string, unknown>;
+}
+
+/**
+ * Passwords the program generates (random.RandomPassword, secret in state) and stores in a
+ * Kubernetes Secret of the component's namespace (and of `alsoIn`, for a consumer elsewhere).
+ */
+export interface GeneratedSecret {
+  name: string;
+  /** One password per key. */
+  passwords: string[];
+  /** The Secret's data from the passwords (default: the passwords as they are). */
+  render?: (passwords: Record<string, string>) => Record<string, string>;
+  type?: string;
+  alsoIn?: string[];
+}
+
+export interface WorkloadComponent {
+  name: string;
+  namespace: string;
+  description: string;
+  defaultEnabled: boolean;
+  /** Operators: talk to the API server and serve admission webhooks. */
+  apiAccess: boolean;
+  /** Components that must be enabled, and are installed first. */
+  needs: string[];
+  secrets: GeneratedSecret[];
+  releases(ctx: WorkloadContext): ReleaseSpec[];
+  /** Custom resources and other objects the component adds (after its releases). */
+  objects(ctx: WorkloadContext): KubeObject[];
+}

@@ -1,0 +1,237 @@
+/**
+ * Workloads of every stack: every Kubernetes object validated against the Kubernetes OpenAPI
+ * schemas (kubernetes-models), charts pinned, guard rails in every namespace, and what turning a
+ * workload off or changing it does to the rest of the stack.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
+import { LimitRange } from "kubernetes-models/v1/LimitRange";
+import { Namespace } from "kubernetes-models/v1/Namespace";
+import { ResourceQuota } from "kubernetes-models/v1/ResourceQuota";
+import { Secret } from "kubernetes-models/v1/Secret";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import { parse, stringify } from "yaml";
+import { ConfigError } from "../components/config/errors";
+import { loadStack } from "../components/config/load";
+import { listStacks } from "../components/config/sources";
+import { PROJECT_ROOT } from "../components/program";
+import { CHARTS } from "../components/workloads/charts";
+import { isMockSecret, type RecordedResource } from "../render/mocks";
+import { profiles } from "../stacks/profiles";
+import { copyProjectConfig, runInMocks, type ProgramRun } from "./helpers/program";
+
+const RELEASE = "kubernetes:helm.sh/v3:Release";
+const MODELS: Record<string, new (data: never) => { validate(): void }> = {
+  "kubernetes:core/v1:Namespace": Namespace,
+  "kubernetes:core/v1:ConfigMap": ConfigMap,
+  "kubernetes:core/v1:Secret": Secret,
+  "kubernetes:core/v1:ResourceQuota": ResourceQuota,
+  "kubernetes:core/v1:LimitRange": LimitRange,
+  "kubernetes:networking.k8s.io/v1:NetworkPolicy": NetworkPolicy,
+};
+/** Required fields of the custom resources, from their CRDs (docs/workloads.md). */
+const CUSTOM_REQUIRED: Record<string, string[]> = {
+  "kubernetes:sparkoperator.k8s.io/v1beta2:ScheduledSparkApplication": [
+    "spec.schedule",
+    "spec.template.type",
+    "spec.template.sparkVersion",
+    "spec.template.driver",
+    "spec.template.executor",
+    "spec.template.mainApplicationFile",
+  ],
+  "kubernetes:postgresql.cnpg.io/v1:Cluster": [
+    "spec.instances",
+    "spec.storage.size",
+    "spec.bootstrap.initdb.database",
+    "spec.bootstrap.initdb.owner",
+  ],
+};
+
+const unwrap = (v: unknown): unknown => (isMockSecret(v) ? v.value : v);
+
+/** The object as the API server would receive it, rebuilt from the recorded inputs. */
+function kubeObject(r: RecordedResource): Record<string, unknown> {
+  const [, groupVersion, kind] = r.type.split(":");
+  const apiVersion = groupVersion!.startsWith("core/") ? groupVersion!.slice(5) : groupVersion!;
+  const fields = ["metadata", "spec", "data", "stringData", "type"].filter((k) => r.inputs[k] !== undefined);
+  return { apiVersion, kind, ...Object.fromEntries(fields.map((k) => [k, unwrap(r.inputs[k])])) };
+}
+
+function get(o: unknown, dotted: string): unknown {
+  return dotted.split(".").reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], o);
+}
+
+const kubeResources = (run: ProgramRun) =>
+  run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== RELEASE);
+
+describe.each(listStacks(PROJECT_ROOT))("workloads of %s", (stack) => {
+  const loaded = loadStack(stack, { rootDir: PROJECT_ROOT, profiles });
+  let run: ProgramRun;
+  beforeAll(async () => {
+    run = await runInMocks(stack);
+  });
+
+  test("every Kubernetes object passes the Kubernetes OpenAPI schema (custom resources: their CRD's required fields)", () => {
+    const objects = kubeResources(run);
+    expect(objects.length).toBeGreaterThan(10);
+    for (const r of objects) {
+      const Model = MODELS[r.type];
+      const required = CUSTOM_REQUIRED[r.type];
+      if (Model) expect(() => new Model(kubeObject(r) as never).validate()).not.toThrow();
+      else if (required)
+        for (const field of required)
+          expect([r.name, field, get(kubeObject(r), field)]).not.toContainEqual(undefined);
+      else throw new Error(`no schema check for ${r.type} (${r.name})`);
+    }
+  });
+
+  test("every chart is pinned to an exact version from the catalogue", () => {
+    const releases = run.resources.filter((r) => r.type === RELEASE);
+    expect(releases.length).toBeGreaterThan(0);
+    const catalogue = Object.values(CHARTS);
+    for (const r of releases) {
+      expect(r.inputs.version).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(catalogue).toContainEqual(
+        expect.objectContaining({
+          chart: r.inputs.chart,
+          version: r.inputs.version,
+          repo: (r.inputs.repositoryOpts as { repo: string }).repo,
+        }),
+      );
+    }
+  });
+
+  test("guard rails in every workload namespace", () => {
+    const namespaces = run.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace");
+    expect(namespaces.map((n) => (n.inputs.metadata as { name: string }).name).sort()).toEqual(
+      loaded.workloads.map((w) => w.namespace).sort(),
+    );
+    for (const ns of namespaces) {
+      const meta = ns.inputs.metadata as { name: string; labels: Record<string, string> };
+      expect(meta.labels["pod-security.kubernetes.io/enforce"]).toBe(loaded.profile.hardening.podSecurity);
+      const inNs = kubeResources(run).filter(
+        (r) => (r.inputs.metadata as { namespace?: string }).namespace === meta.name,
+      );
+      const policies = inNs.filter((r) => r.type.endsWith(":NetworkPolicy")).map((r) => kubeObject(r));
+      const byName = Object.fromEntries(policies.map((p) => [get(p, "metadata.name"), p]));
+      expect(get(byName["default-deny"], "spec")).toEqual({
+        podSelector: {},
+        policyTypes: ["Ingress", "Egress"],
+      });
+      expect(JSON.stringify(get(byName["allow-dns"], "spec.egress"))).toContain('"port":53');
+      expect(JSON.stringify(get(byName["allow-ingress-controller"], "spec.ingress"))).toContain(
+        "rke2-ingress-nginx",
+      );
+      expect(inNs.some((r) => r.type.endsWith(":ResourceQuota"))).toBe(true);
+      expect(inNs.some((r) => r.type.endsWith(":LimitRange"))).toBe(true);
+    }
+  });
+
+  test("generated workload passwords stay secret", () => {
+    for (const s of run.resources.filter((r) => r.type === "kubernetes:core/v1:Secret")) {
+      expect(isMockSecret(s.inputs.stringData)).toBe(true);
+    }
+  });
+
+  test("workloads only depend on the cluster through its Kubernetes provider, never on a VM", () => {
+    const vmUrns = new Set(
+      run.resources.filter((r) => r.type === "xenorchestra:index/vm:Vm").map((r) => r.urn),
+    );
+    for (const r of run.resources.filter((r) => r.type.startsWith("kubernetes:"))) {
+      expect(r.dependencies.filter((d) => vmUrns.has(d))).toEqual([]);
+    }
+  });
+});
+
+describe("changing workloads by pull request", () => {
+  const dir = copyProjectConfig();
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const edit = (stack: string, change: (c: Record<string, unknown>) => void) => {
+    const file = path.join(dir, "stacks", `Pulumi.${stack}.yaml`);
+    const doc = parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
+    change(doc.config);
+    fs.writeFileSync(file, stringify(doc));
+  };
+  const inputsByUrn = (run: ProgramRun) =>
+    new Map(run.resources.map((r) => [r.urn, JSON.stringify(r.inputs)]));
+  const infra = (urn: string) => /xenorchestra:|rancher2:|random:index\/randomString|join-token/.test(urn);
+
+  test("a value change touches only that release: no VM, network or Rancher input changes", async () => {
+    const before = inputsByUrn(await runInMocks("legal-ai-dev", dir));
+    edit("legal-ai-dev", (c) => {
+      c["cluster-orchestrator:workloads"] = {
+        components: { opensearch: { values: { persistence: { size: "80Gi" } } } },
+      };
+    });
+    const after = inputsByUrn(await runInMocks("legal-ai-dev", dir));
+    const changed = [...after.keys()].filter((urn) => before.get(urn) !== after.get(urn));
+    expect(changed).toEqual([
+      expect.stringMatching(/Release::legal-ai-dev-workloads-opensearch-opensearch$/),
+    ]);
+    expect(after.get(changed[0]!)).toContain('"size":"80Gi"');
+    for (const urn of after.keys()) if (infra(urn)) expect(after.get(urn)).toBe(before.get(urn));
+  });
+
+  test("turning a component off removes exactly its resources", async () => {
+    edit("legal-ai-dev", (c) => delete c["cluster-orchestrator:workloads"]);
+    const before = inputsByUrn(await runInMocks("legal-ai-dev", dir));
+    edit("legal-ai-dev", (c) => {
+      c["cluster-orchestrator:workloads"] = { components: { cache: { enabled: false } } };
+    });
+    const after = inputsByUrn(await runInMocks("legal-ai-dev", dir));
+    const removed = [...before.keys()].filter((urn) => !after.has(urn));
+    expect(removed.length).toBeGreaterThanOrEqual(8);
+    for (const urn of removed) expect(urn).toMatch(/legal-ai-dev-workloads-cache/);
+    for (const [urn, inputs] of after) expect(inputs).toBe(before.get(urn));
+  });
+
+  test("workloads: none gives a bare cluster", async () => {
+    edit("healthcare-dev", (c) => {
+      c["cluster-orchestrator:workloads"] = "none";
+    });
+    const run = await runInMocks("healthcare-dev", dir);
+    expect(run.resources.filter((r) => r.type.startsWith("kubernetes:"))).toEqual([]);
+    expect(run.resources.filter((r) => r.type === "pulumi:providers:kubernetes")).toHaveLength(1);
+  });
+
+  test.each([
+    [
+      "an unknown component",
+      { components: { elasticsearch: { enabled: true } } },
+      "cluster-orchestrator:workloads.components.elasticsearch",
+      "not a component of use case legal-ai",
+    ],
+    [
+      "a component without what it needs",
+      { components: { opensearch: { enabled: false }, "search-dashboards": { enabled: true } } },
+      "cluster-orchestrator:workloads.components.opensearch.enabled",
+      "search-dashboards needs opensearch",
+    ],
+  ])("%s is a config error naming the key and the file", (_, workloads, key, message) => {
+    edit("legal-ai-dev", (c) => {
+      c["cluster-orchestrator:workloads"] = workloads;
+    });
+    let error: unknown;
+    try {
+      loadStack("legal-ai-dev", { rootDir: dir, profiles });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual([
+      expect.objectContaining({ key, message: expect.stringContaining(message) }),
+    ]);
+    expect((error as ConfigError).problems[0]!.file).toMatch(/Pulumi\.legal-ai-dev\.yaml/);
+  });
+});
+
+test("the schema check is real: a malformed NetworkPolicy is rejected", () => {
+  const bad = {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: "x" },
+    spec: { podSelector: {}, policyTypes: ["Sideways"] },
+  };
+  expect(() => new NetworkPolicy(bad as never).validate()).toThrow(/policyTypes/);
+});
