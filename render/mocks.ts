@@ -12,6 +12,8 @@ export interface RecordedResource {
   name: string;
   urn: string;
   parent: string | null;
+  /** URN of the explicit provider it was registered with (the engine orders it after it too). */
+  provider: string | null;
   /** URNs of every resource this one depends on (explicit dependsOn and through its inputs). */
   dependencies: string[];
   inputs: Record<string, unknown>;
@@ -152,6 +154,7 @@ interface RegisterRequest {
   getType(): string;
   getName(): string;
   getParent(): string;
+  getProvider(): string;
   getDependenciesList(): string[];
   getProtect(): boolean;
   getDeletebeforereplace(): boolean;
@@ -199,6 +202,10 @@ export function installRecordingMocks(
           name: req.getName(),
           urn: res.getUrn(),
           parent: req.getParent() || null,
+          // A provider reference is `<provider URN>::<provider id>`.
+          provider: req.getProvider()
+            ? req.getProvider().slice(0, req.getProvider().lastIndexOf("::"))
+            : null,
           dependencies: [...req.getDependenciesList()].sort(),
           inputs: inputsByUrn.get(`${req.getType()}::${req.getName()}`) ?? {},
           options: {

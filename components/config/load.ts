@@ -107,11 +107,13 @@ function loadAlone(stack: string, { rootDir, profiles }: LoadOptions): LoadedSta
   }
   if (problems.length > 0 || !profile) throw new ConfigError(stack, problems);
   try {
-    const plan = planCluster(stack, parsed.data);
-    const workloadProblems: Problem[] = [];
-    const workloads = planWorkloads(parsed.data, profile, plan, workloadProblems);
-    if (workloadProblems.length > 0) throw new PlanProblems(workloadProblems);
-    return { stack, spec: parsed.data, plan, profile, workloads, files: layers.map((l) => l.source) };
+    return {
+      stack,
+      spec: parsed.data,
+      profile,
+      ...planStack(stack, parsed.data, profile),
+      files: layers.map((l) => l.source),
+    };
   } catch (error) {
     if (!(error instanceof PlanProblems)) throw error;
     const found = error.problems.map((p) => ({
@@ -121,6 +123,19 @@ function loadAlone(stack: string, { rootDir, profiles }: LoadOptions): LoadedSta
     }));
     throw new ConfigError(stack, found);
   }
+}
+
+/** The steps after validation: cluster plan, then workloads plan; PlanProblems on a mistake. */
+export function planStack(
+  stack: string,
+  spec: ClusterSpec,
+  profile: UseCaseProfile,
+): Pick<LoadedStack, "plan" | "workloads"> {
+  const plan = planCluster(stack, spec);
+  const problems: Problem[] = [];
+  const workloads = planWorkloads(spec, profile, plan, problems);
+  if (problems.length > 0) throw new PlanProblems(problems);
+  return { plan, workloads };
 }
 
 function schemaProblems(

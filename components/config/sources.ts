@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parseDocument } from "yaml";
+import { parseDocument, type Document } from "yaml";
 import { NAMESPACE, type ConfigProblem } from "./errors";
 import { isPlainObject } from "./merge";
 
@@ -23,6 +23,20 @@ export function environmentFile(environment: string): string {
   return `Pulumi.${environment}.yaml`;
 }
 
+/**
+ * Parses keyed by the file's text: the cross-stack check reads every stack, and each environment
+ * layer under each of them, so the same text is parsed many times per run.
+ */
+const parsed = new Map<string, Document.Parsed>();
+function parseCached(text: string): Document.Parsed {
+  let doc = parsed.get(text);
+  if (doc === undefined) {
+    doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+    parsed.set(text, doc);
+  }
+  return doc;
+}
+
 /** Returns null (and records why) when the file is missing or unreadable as Pulumi config. */
 export function readConfigFile(rootDir: string, file: string, problems: ConfigProblem[]): ConfigFile | null {
   const full = path.join(rootDir, file);
@@ -30,7 +44,7 @@ export function readConfigFile(rootDir: string, file: string, problems: ConfigPr
     problems.push({ key: `${NAMESPACE}:*`, file, message: "file not found" });
     return null;
   }
-  const doc = parseDocument(fs.readFileSync(full, "utf8"), { prettyErrors: true, uniqueKeys: true });
+  const doc = parseCached(fs.readFileSync(full, "utf8"));
   if (doc.errors.length > 0) {
     for (const error of doc.errors) {
       const where = error.linePos?.[0] ? `line ${error.linePos[0].line}` : "YAML";
@@ -42,7 +56,8 @@ export function readConfigFile(rootDir: string, file: string, problems: ConfigPr
     }
     return null;
   }
-  const root: unknown = doc.toJS();
+  // A copy: the merge must never alter the cached parse.
+  const root: unknown = structuredClone(doc.toJS() as unknown);
   const config = isPlainObject(root) ? root.config : undefined;
   if (root !== null && root !== undefined && !isPlainObject(root)) {
     problems.push({
