@@ -168,8 +168,8 @@ export const specSchema = z.strictObject({
   rke2: rke2Schema,
   rancher: rancherSchema.default(rancherSchema.parse({})),
   workloads: workloadsSchema.default(workloadSettingsSchema.parse({})),
-  /** `fleet destroy` refuses a critical stack (docs/operations.md). */
-  critical: z.boolean().default(false),
+  /** `fleet destroy` refuses a critical stack; unset means "as protected" (docs/operations.md). */
+  critical: z.boolean().optional(),
   /** Protect the network (and later stateful resources) from deletion; defaults to true in prod. */
   protect: z.boolean().optional(),
 });

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as xo from "@vates/pulumi-xenorchestra";
+import { networkName } from "../plan/naming";
 import type { NetworkPlan } from "../plan/types";
 
 export interface ClusterNetworkArgs {
@@ -31,7 +32,7 @@ export class ClusterNetwork extends pulumi.ComponentResource {
         { parent: this },
       ).id;
     } else {
-      this.nameLabel = `${args.clusterName}-vlan${plan.vlan}`;
+      this.nameLabel = networkName(args.clusterName, plan.vlan);
       const network = new xo.XoaNetwork(
         `${name}-vlan`,
         {

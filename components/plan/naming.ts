@@ -39,3 +39,8 @@ export function hostname(pattern: string, values: Record<Token, string | number>
 export function clusterZone(useCase: string, environment: string, domain: string): string {
   return `${useCase}.${environment}.${domain}`;
 }
+
+/** The XO network of a cluster: fleet doctor looks for it by this name too. */
+export function networkName(clusterName: string, vlan: number): string {
+  return `${clusterName}-vlan${vlan}`;
+}

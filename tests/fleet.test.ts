@@ -1,0 +1,574 @@
+/**
+ * The fleet commands without the Pulumi CLI: stack selection and order, bounded concurrency
+ * (measured with counters and deferred promises), failure handling, the summary, destroy's
+ * refusal of critical stacks and its confirmation, and the CLI's exit codes. A fake StackRunner
+ * stands in for the Automation API.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { main, parseFleetArgs, summaryTable, type FleetDeps } from "../fleet/cli";
+import { confirm, type Prompt } from "../fleet/confirm";
+import { lineSplitter } from "../fleet/runner";
+import { anyFailed, runFleet, type FleetEvent, type RunOutcome, type StackRunner } from "../fleet/run";
+import {
+  criticalOf,
+  orderFor,
+  readFleet,
+  selectStacks,
+  SelectionError,
+  type Action,
+  type FleetStack,
+  type Selection,
+} from "../fleet/select";
+import { renderTable } from "../fleet/table";
+import { firstErrorLine, formatChanges, formatDuration, redactSecrets } from "../fleet/text";
+import { envLayer, stackValues, useTempProjects } from "./helpers/fixtures";
+
+const REPO = path.resolve(__dirname, "..");
+const tempProject = useTempProjects();
+
+// ---------------------------------------------------------------------------------------------
+// Fakes
+
+interface Deferred {
+  resolve(outcome?: RunOutcome): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Records every call and how many run at once. In manual mode each call waits until the test
+ * settles it; otherwise it finishes on its own after a tick (failing for the stacks in `failing`).
+ */
+class FakeRunner implements StackRunner {
+  readonly calls: { action: Action; stack: string }[] = [];
+  readonly pending = new Map<string, Deferred>();
+  active = 0;
+  maxActive = 0;
+
+  constructor(
+    private readonly options: { manual?: boolean; failing?: Record<string, string>; output?: string[] } = {},
+  ) {}
+
+  private call(action: Action, stack: string, onOutput: (line: string) => void): Promise<RunOutcome> {
+    this.calls.push({ action, stack });
+    this.active++;
+    this.maxActive = Math.max(this.maxActive, this.active);
+    for (const line of this.options.output ?? []) onOutput(line);
+    return new Promise<RunOutcome>((resolve, reject) => {
+      const done = {
+        resolve: (outcome: RunOutcome = { changes: { create: 3, same: 1 } }) => {
+          this.active--;
+          resolve(outcome);
+        },
+        reject: (error: Error) => {
+          this.active--;
+          reject(error);
+        },
+      };
+      if (this.options.manual) {
+        this.pending.set(stack, done);
+        return;
+      }
+      setImmediate(() => {
+        const failure = this.options.failing?.[stack];
+        if (failure !== undefined) done.reject(new Error(failure));
+        else done.resolve();
+      });
+    });
+  }
+
+  preview(stack: string, onOutput: (line: string) => void) {
+    return this.call("preview", stack, onOutput);
+  }
+  up(stack: string, onOutput: (line: string) => void) {
+    return this.call("up", stack, onOutput);
+  }
+  destroy(stack: string, onOutput: (line: string) => void) {
+    return this.call("destroy", stack, onOutput);
+  }
+}
+
+/** Lets pending promise callbacks and immediates run until `condition` holds (bounded). */
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (condition()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+function stack(name: string, environment: string, critical = false): FleetStack {
+  return {
+    name,
+    environment,
+    useCase: name.slice(0, name.length - environment.length - 1),
+    critical,
+    criticalReason: critical ? "test" : "not protected",
+  };
+}
+
+function fakePrompt(interactive: boolean, answer = ""): Prompt & { questions: string[] } {
+  const questions: string[] = [];
+  return {
+    interactive,
+    questions,
+    ask: (question) => {
+      questions.push(question);
+      return Promise.resolve(answer);
+    },
+  };
+}
+
+interface Harness {
+  deps: FleetDeps;
+  out: string[];
+  err: string[];
+  runner: FakeRunner;
+  prompt: ReturnType<typeof fakePrompt>;
+  text(): string;
+}
+
+function harness(
+  rootDir: string,
+  options: {
+    runner?: FakeRunner;
+    prompt?: ReturnType<typeof fakePrompt>;
+    env?: NodeJS.ProcessEnv;
+    logDir?: string;
+  } = {},
+): Harness {
+  const out: string[] = [];
+  const err: string[] = [];
+  const runner = options.runner ?? new FakeRunner();
+  const prompt = options.prompt ?? fakePrompt(false);
+  let tick = Date.UTC(2025, 0, 2, 3, 4, 5);
+  return {
+    out,
+    err,
+    runner,
+    prompt,
+    text: () => [...out, ...err].join("\n"),
+    deps: {
+      rootDir,
+      env: options.env ?? {},
+      out: (t) => out.push(t),
+      err: (t) => err.push(t),
+      prompt,
+      runner: () => runner,
+      http: () => () => Promise.reject(new Error("no HTTP in these tests")),
+      now: () => new Date((tick += 1000)),
+      logDir: options.logDir ?? null,
+    },
+  };
+}
+
+/** dev, staging and prod stacks of two use cases, with critical markers set in different ways. */
+function fleetProject(): string {
+  return tempProject({
+    environments: {
+      dev: envLayer("dev"),
+      staging: { ...envLayer("staging"), critical: true },
+      prod: envLayer("prod"),
+    },
+    stacks: {
+      "legal-ai-dev": stackValues("legal-ai", "dev", 1),
+      "healthcare-dev": stackValues("healthcare", "dev", 2),
+      "legal-ai-staging": { ...stackValues("legal-ai", "staging", 1), critical: false },
+      "healthcare-staging": stackValues("healthcare", "staging", 2),
+      "legal-ai-prod": stackValues("legal-ai", "prod", 1),
+      "healthcare-prod": { ...stackValues("healthcare", "prod", 2), protect: false },
+    },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe("selection", () => {
+  test("the repo's stacks: environment and use case from each file; prod is critical through protect", () => {
+    const fleet = readFleet(REPO);
+    expect(fleet.map((s) => [s.name, s.environment, s.useCase, s.critical])).toEqual([
+      ["accounting-analytics-dev", "dev", "accounting-analytics", false],
+      ["accounting-analytics-prod", "prod", "accounting-analytics", true],
+      ["healthcare-dev", "dev", "healthcare", false],
+      ["healthcare-prod", "prod", "healthcare", true],
+      ["legal-ai-dev", "dev", "legal-ai", false],
+      ["legal-ai-prod", "prod", "legal-ai", true],
+    ]);
+  });
+
+  test.each([
+    [
+      "critical in the stack file wins",
+      "prod",
+      { critical: false, protect: true },
+      { critical: true },
+      false,
+    ],
+    ["critical in the environment layer", "dev", {}, { critical: true }, true],
+    [
+      "protect in the stack file when critical is unset",
+      "prod",
+      { protect: false },
+      { protect: true },
+      false,
+    ],
+    ["protect in the environment layer", "dev", {}, { protect: true }, true],
+    ["prod by default", "prod", {}, {}, true],
+    ["any other environment is not critical by default", "staging", {}, {}, false],
+  ])("criticalOf: %s", (_name, environment, own, layer, expected) => {
+    expect(criticalOf(environment, own, layer).critical).toBe(expected);
+  });
+
+  test("markers in a project: environment layer, stack file and protect", () => {
+    const byName = Object.fromEntries(readFleet(fleetProject()).map((s) => [s.name, s]));
+    expect(byName["legal-ai-staging"]).toMatchObject({
+      critical: false,
+      criticalReason: expect.stringContaining("stack file"),
+    });
+    expect(byName["healthcare-staging"]).toMatchObject({
+      critical: true,
+      criticalReason: expect.stringContaining("environment layer"),
+    });
+    expect(byName["legal-ai-prod"]!.critical).toBe(true);
+    expect(byName["healthcare-prod"]!.critical).toBe(false);
+    expect(byName["legal-ai-dev"]!.critical).toBe(false);
+  });
+
+  const none: Selection = { environments: [], useCases: [], names: [] };
+
+  test("by environment, by use case, by name, and all criteria together", () => {
+    const fleet = readFleet(fleetProject());
+    const names = (sel: Partial<typeof none>, action: Action = "up") =>
+      selectStacks(fleet, { ...none, ...sel }, action).map((s) => s.name);
+    expect(names({ environments: ["dev"] })).toEqual(["healthcare-dev", "legal-ai-dev"]);
+    expect(names({ useCases: ["legal-ai"] })).toEqual(["legal-ai-dev", "legal-ai-staging", "legal-ai-prod"]);
+    expect(names({ names: ["legal-ai-prod", "healthcare-dev"] })).toEqual([
+      "healthcare-dev",
+      "legal-ai-prod",
+    ]);
+    expect(names({ environments: ["dev", "prod"], useCases: ["healthcare"] })).toEqual([
+      "healthcare-dev",
+      "healthcare-prod",
+    ]);
+    expect(names({})).toHaveLength(6);
+  });
+
+  test("an unknown stack name is an error naming the known stacks; an empty selection is an error", () => {
+    const fleet = readFleet(fleetProject());
+    expect(() => selectStacks(fleet, { ...none, names: ["legal-ai-qa"] }, "up")).toThrow(
+      /unknown stack legal-ai-qa; stacks\/ has: healthcare-dev, .*legal-ai-staging/,
+    );
+    expect(() => selectStacks(fleet, { ...none, names: ["legal-ai-qa"] }, "up")).toThrow(SelectionError);
+    expect(() => selectStacks(fleet, { ...none, environments: ["qa"] }, "up")).toThrow(
+      "no stack matches --env qa",
+    );
+  });
+
+  test("order: dev, other environments, prod, by name within; destroy is the reverse", () => {
+    const stacks = [
+      stack("b-prod", "prod"),
+      stack("a-prod", "prod"),
+      stack("z-dev", "dev"),
+      stack("a-staging", "staging"),
+      stack("a-dev", "dev"),
+    ];
+    const up = orderFor("up", stacks).map((s) => s.name);
+    expect(up).toEqual(["a-dev", "z-dev", "a-staging", "a-prod", "b-prod"]);
+    expect(orderFor("preview", [...stacks].reverse()).map((s) => s.name)).toEqual(up);
+    expect(orderFor("destroy", stacks).map((s) => s.name)).toEqual([...up].reverse());
+  });
+});
+
+describe("runFleet", () => {
+  const five = ["a-dev", "b-dev", "c-dev", "d-prod", "e-prod"].map((n) => stack(n, n.split("-")[1]!));
+
+  test.each([1, 2, 3])("never more than %i stacks at a time, started in order", async (concurrency) => {
+    const runner = new FakeRunner({ manual: true });
+    const done = runFleet({ action: "up", stacks: five, runner, concurrency });
+    let settled = 0;
+    while (settled < five.length) {
+      const expectedActive = Math.min(concurrency, five.length - settled);
+      await until(() => runner.active === expectedActive, `${expectedActive} running`);
+      // Give the pool every chance to over-start before checking.
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+      expect(runner.active).toBe(expectedActive);
+      // Finish the oldest running stack.
+      const oldest = runner.calls.map((c) => c.stack).find((s) => runner.pending.has(s))!;
+      const deferred = runner.pending.get(oldest)!;
+      runner.pending.delete(oldest);
+      deferred.resolve();
+      settled++;
+    }
+    const results = await done;
+    expect(runner.maxActive).toBe(concurrency);
+    expect(runner.calls.map((c) => c.stack)).toEqual(five.map((s) => s.name));
+    expect(results.map((r) => [r.stack, r.status])).toEqual(five.map((s) => [s.name, "succeeded"]));
+  });
+
+  test("a failure does not stop the others; results keep the order; the error's first line is kept", async () => {
+    const runner = new FakeRunner({
+      failing: {
+        "b-dev":
+          "code: 255\n stdout: Previewing update (b-dev):\n  error: Invalid configuration for stack b-dev (1 problem)\n stderr: error: update failed\n err?: \n",
+      },
+    });
+    const events: FleetEvent[] = [];
+    const results = await runFleet({
+      action: "up",
+      stacks: five,
+      runner,
+      concurrency: 2,
+      onEvent: (e) => events.push(e),
+    });
+    expect(results.map((r) => r.status)).toEqual([
+      "succeeded",
+      "failed",
+      "succeeded",
+      "succeeded",
+      "succeeded",
+    ]);
+    expect(results[1]!.error).toBe("Invalid configuration for stack b-dev (1 problem)");
+    expect(results[1]!.changes).toBeNull();
+    expect(results[0]!.changes).toEqual({ create: 3, same: 1 });
+    expect(anyFailed(results)).toBe(true);
+    expect(runner.calls).toHaveLength(5);
+    expect(events.filter((e) => e.kind === "started")).toHaveLength(5);
+    expect(events.filter((e) => e.kind === "finished")).toHaveLength(5);
+  });
+
+  test("concurrency must be a positive integer", async () => {
+    await expect(
+      runFleet({ action: "up", stacks: five, runner: new FakeRunner(), concurrency: 0 }),
+    ).rejects.toThrow(RangeError);
+  });
+});
+
+describe("text helpers", () => {
+  test("firstErrorLine", () => {
+    expect(firstErrorLine(new Error("plain failure\nmore"))).toBe("plain failure");
+    expect(firstErrorLine(new Error("code: 255\n stdout: \n stderr: error: update failed\n err?: \n"))).toBe(
+      "update failed",
+    );
+    expect(firstErrorLine("x".repeat(300))).toHaveLength(160);
+  });
+
+  test("formatChanges and formatDuration", () => {
+    expect(formatChanges({ create: 12, update: 1, same: 3, delete: 0 })).toBe("+12 ~1 =3");
+    expect(formatChanges({ replace: 2, delete: 1, read: 4 })).toBe("+-2 -1 read 4");
+    expect(formatChanges({})).toBe("no changes");
+    expect(formatChanges(null)).toBe("");
+    expect([450, 42_000, 185_000, 3_720_000].map(formatDuration)).toEqual(["450ms", "42s", "3m05s", "1h02m"]);
+  });
+
+  test("redactSecrets replaces secret environment values", () => {
+    const env = { XOA_PASSWORD: "hunter22", RANCHER_TOKEN_KEY: "token-abc:xyz", XOA_URL: "wss://xo" };
+    expect(redactSecrets("pw hunter22, token-abc:xyz at wss://xo", env)).toBe(
+      "pw [secret], [secret] at wss://xo",
+    );
+  });
+
+  test("renderTable pads columns", () => {
+    expect(
+      renderTable(
+        ["a", "bb"],
+        [
+          ["xxx", "y"],
+          ["z", ""],
+        ],
+      ),
+    ).toBe("a    bb\n---  --\nxxx  y\nz");
+  });
+
+  test("lineSplitter joins chunks into lines", () => {
+    const lines: string[] = [];
+    const split = lineSplitter((l) => lines.push(l));
+    split.push("Previewing upd");
+    split.push("ate\r\n  + create\nlast");
+    split.flush();
+    expect(lines).toEqual(["Previewing update", "  + create", "last"]);
+  });
+
+  test("summary table", () => {
+    const table = summaryTable([
+      {
+        stack: "a-dev",
+        action: "up",
+        status: "succeeded",
+        changes: { create: 2 },
+        durationMs: 65_000,
+        error: null,
+      },
+      { stack: "b-dev", action: "up", status: "failed", changes: null, durationMs: 3_000, error: "boom" },
+    ]);
+    expect(table.split("\n")).toEqual([
+      "stack  action  result     changes  duration  error",
+      "-----  ------  ---------  -------  --------  -----",
+      "a-dev  up      succeeded  +2       1m05s",
+      "b-dev  up      failed              3s        boom",
+    ]);
+  });
+});
+
+describe("confirm", () => {
+  test("--yes skips the question; no terminal refuses; y/yes accepts; anything else refuses", async () => {
+    const asked = fakePrompt(true, "y");
+    expect(await confirm("Go?", true, asked)).toEqual({ ok: true });
+    expect(asked.questions).toEqual([]);
+    expect(await confirm("Go?", false, fakePrompt(false, "y"))).toMatchObject({
+      ok: false,
+      reason: /not a terminal/,
+    });
+    expect(await confirm("Go?", false, fakePrompt(true, " YES "))).toEqual({ ok: true });
+    expect(await confirm("Go?", false, fakePrompt(true, ""))).toMatchObject({ ok: false });
+    expect(await confirm("Go?", false, fakePrompt(true, "no"))).toMatchObject({ ok: false });
+  });
+});
+
+describe("fleet CLI: preview, up, destroy", () => {
+  test("up --env dev runs the dev stacks, prints progress and the summary, keeps each stack's output", async () => {
+    const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-logs-"));
+    try {
+      const h = harness(fleetProject(), {
+        runner: new FakeRunner({ output: ["Updating (x)", "  + 3 to create"] }),
+        logDir,
+      });
+      expect(await main(["up", "--env", "dev"], h.deps)).toBe(0);
+      expect(h.runner.calls).toEqual([
+        { action: "up", stack: "healthcare-dev" },
+        { action: "up", stack: "legal-ai-dev" },
+      ]);
+      const text = h.text();
+      expect(text).toContain("fleet up: 2 stacks (healthcare-dev, legal-ai-dev), 2 at a time");
+      expect(text).toMatch(/\d\d:\d\d:\d\d ▶ healthcare-dev: up started/);
+      expect(text).toMatch(/✔ legal-ai-dev: up succeeded in \d+s \(\+3 =1\)/);
+      expect(text).toMatch(/stack +action +result +changes +duration +error/);
+      expect(text).toMatch(/legal-ai-dev +up +succeeded +\+3 =1/);
+      expect(text).toContain("2 succeeded, 0 failed.");
+      expect(text).not.toContain("+ 3 to create"); // not streamed without --verbose
+      const [run] = fs.readdirSync(logDir);
+      expect(fs.readFileSync(path.join(logDir, run!, "legal-ai-dev.log"), "utf8")).toBe(
+        "Updating (x)\n  + 3 to create\n",
+      );
+    } finally {
+      fs.rmSync(logDir, { recursive: true, force: true });
+    }
+  });
+
+  test("one failed stack: the others run, the summary shows the error, the exit is 1", async () => {
+    const h = harness(fleetProject(), {
+      runner: new FakeRunner({ failing: { "healthcare-dev": "error: XO said no" } }),
+    });
+    expect(await main(["preview", "--env", "dev", "--concurrency", "1"], h.deps)).toBe(1);
+    expect(h.runner.calls.map((c) => c.stack)).toEqual(["healthcare-dev", "legal-ai-dev"]);
+    expect(h.text()).toMatch(/healthcare-dev +preview +failed +\S+ +XO said no/);
+    expect(h.text()).toContain("1 succeeded, 1 failed.");
+  });
+
+  test("preview without a selection covers every stack; up and destroy need one", async () => {
+    const h = harness(fleetProject());
+    expect(await main(["preview"], h.deps)).toBe(0);
+    expect(h.runner.calls).toHaveLength(6);
+    for (const action of ["up", "destroy"]) {
+      const again = harness(fleetProject());
+      expect(await main([action], again.deps)).toBe(2);
+      expect(again.text()).toContain(`${action} needs --stack, --env, --use-case or --all`);
+      expect(again.runner.calls).toEqual([]);
+    }
+  });
+
+  test("an unknown stack is an error before anything runs", async () => {
+    const h = harness(fleetProject());
+    expect(await main(["up", "--stack", "legal-ai-dev", "--stack", "nope-dev"], h.deps)).toBe(1);
+    expect(h.text()).toContain("unknown stack nope-dev");
+    expect(h.runner.calls).toEqual([]);
+  });
+
+  test.each([
+    [["up", "--all", "--concurrency", "0"], "--concurrency must be a whole number"],
+    [["up", "--all", "--concurrency", "two"], "--concurrency must be a whole number"],
+    [["up", "--all", "--colour"], "Unknown option '--colour'"],
+    [["launch"], "unknown command 'launch'"],
+    [[], "missing command"],
+    [["up", "legal-ai-dev"], "unexpected argument 'legal-ai-dev'"],
+  ])("usage error %j", async (argv, message) => {
+    const h = harness(fleetProject());
+    expect(await main(argv, h.deps)).toBe(2);
+    expect(h.err.join("\n")).toContain(message);
+    expect(h.err.join("\n")).toContain("usage: npm run fleet");
+    expect(h.runner.calls).toEqual([]);
+  });
+
+  test("parseFleetArgs: repeatable selectors and defaults", () => {
+    expect(
+      parseFleetArgs(["up", "--env", "dev", "--env", "prod", "--use-case", "legal-ai", "-y"]),
+    ).toMatchObject({
+      command: "up",
+      env: ["dev", "prod"],
+      useCase: ["legal-ai"],
+      stack: [],
+      concurrency: 2,
+      yes: true,
+    });
+  });
+
+  test("destroy refuses a selection with a critical stack: nothing is destroyed, not even the others", async () => {
+    const h = harness(fleetProject(), { prompt: fakePrompt(true, "y") });
+    expect(await main(["destroy", "--use-case", "legal-ai", "--yes"], h.deps)).toBe(1);
+    expect(h.runner.calls).toEqual([]);
+    expect(h.prompt.questions).toEqual([]);
+    const text = h.text();
+    expect(text).toContain("refusing to destroy critical stack; nothing was destroyed");
+    expect(text).toContain("legal-ai-prod: cluster-orchestrator:protect: true (environment layer)");
+    expect(text).not.toContain("legal-ai-staging:"); // critical: false in its stack file
+  });
+
+  test("destroy asks on a terminal and runs in reverse order after y", async () => {
+    const h = harness(fleetProject(), { prompt: fakePrompt(true, "y") });
+    expect(
+      await main(
+        ["destroy", "--stack", "legal-ai-dev", "--stack", "legal-ai-staging", "--stack", "healthcare-prod"],
+        h.deps,
+      ),
+    ).toBe(0);
+    expect(h.prompt.questions).toEqual(["Destroy these stacks? [y/N] "]);
+    expect(h.runner.calls).toEqual([
+      { action: "destroy", stack: "healthcare-prod" },
+      { action: "destroy", stack: "legal-ai-staging" },
+      { action: "destroy", stack: "legal-ai-dev" },
+    ]);
+    expect(h.err.join("\n")).toContain("About to destroy 3 stacks");
+  });
+
+  test("destroy: an answer other than y, or no terminal without --yes, changes nothing", async () => {
+    const no = harness(fleetProject(), { prompt: fakePrompt(true, "n") });
+    expect(await main(["destroy", "--stack", "legal-ai-dev"], no.deps)).toBe(1);
+    expect(no.prompt.questions).toEqual(["Destroy legal-ai-dev? [y/N] "]);
+    expect(no.text()).toContain("destroy refused: not confirmed");
+    expect(no.runner.calls).toEqual([]);
+
+    const ci = harness(fleetProject(), { prompt: fakePrompt(false, "y") });
+    expect(await main(["destroy", "--stack", "legal-ai-dev"], ci.deps)).toBe(1);
+    expect(ci.prompt.questions).toEqual([]);
+    expect(ci.text()).toContain("stdin is not a terminal and --yes was not given");
+    expect(ci.runner.calls).toEqual([]);
+
+    const yes = harness(fleetProject(), { prompt: fakePrompt(false) });
+    expect(await main(["destroy", "--env", "dev", "--yes"], yes.deps)).toBe(0);
+    expect(yes.runner.calls.map((c) => c.stack)).toEqual(["legal-ai-dev", "healthcare-dev"]);
+  });
+
+  test("secrets from the environment never reach the output", async () => {
+    const h = harness(fleetProject(), {
+      runner: new FakeRunner({
+        output: ["connecting with hunter2-password"],
+        failing: { "legal-ai-dev": "auth hunter2-password rejected" },
+      }),
+      env: { XOA_PASSWORD: "hunter2-password" },
+    });
+    expect(await main(["up", "--stack", "legal-ai-dev", "--verbose"], h.deps)).toBe(1);
+    expect(h.text()).toContain("legal-ai-dev | connecting with [secret]");
+    expect(h.text()).toContain("auth [secret] rejected");
+    expect(h.text()).not.toContain("hunter2");
+  });
+});
