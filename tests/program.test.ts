@@ -89,6 +89,7 @@ describe.each(stacks)("stack %s", (stack) => {
       expect(vm.options.deleteBeforeReplace).toBe(true);
       expect(vm.options.customTimeouts).toEqual({ create: "20m", update: "20m", delete: "10m" });
       expect(vm.options.ignoreChanges).toEqual(["template"]);
+      expect(vm.options.additionalSecretOutputs).toContain("cloudConfig");
     }
   });
 

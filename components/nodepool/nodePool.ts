@@ -48,6 +48,8 @@ export class NodePool extends pulumi.ComponentResource {
           customTimeouts: args.timeouts,
           ignoreChanges: args.ignoreChanges ?? ["template"],
           dependsOn: args.dependsOn ?? [],
+          // The engine already keeps outputs of secret inputs secret; this states it for the state file.
+          additionalSecretOutputs: ["cloudConfig"],
         },
       );
     }

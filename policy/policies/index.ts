@@ -1,0 +1,26 @@
+/** Every policy of the pack, in the order the CLI lists them. */
+import type { Policies } from "@pulumi/policy";
+import { vmDeleteBeforeReplace } from "./deleteBeforeReplace";
+import { vmHostnameConvention } from "./hostname";
+import { prodNetworkProtected } from "./prodNetwork";
+import { vmNoPlaintextSecrets } from "./secrets";
+import { vmAddressInClusterSubnet } from "./subnet";
+import { vmRequiredTags } from "./vmTags";
+
+export const policies: Policies = [
+  vmRequiredTags,
+  vmHostnameConvention,
+  vmAddressInClusterSubnet,
+  vmDeleteBeforeReplace,
+  vmNoPlaintextSecrets,
+  prodNetworkProtected,
+];
+
+export {
+  prodNetworkProtected,
+  vmAddressInClusterSubnet,
+  vmDeleteBeforeReplace,
+  vmHostnameConvention,
+  vmNoPlaintextSecrets,
+  vmRequiredTags,
+};

@@ -1,0 +1,403 @@
+/**
+ * The GitHub Actions workflows (.github/workflows) and the script that decides which stacks a
+ * change touches (.github/scripts/changed-stacks.sh): schema-valid workflows (action-validator),
+ * least-privilege permissions, the fork guard, the protected prod environment, pinned actions; the
+ * script's mapping from changed files to stacks, run under bash and linted with shellcheck.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse } from "yaml";
+import { loadStack } from "../components/config/load";
+import { listStacks } from "../components/config/sources";
+import { PROJECT_ROOT } from "../components/program";
+import { profiles } from "../stacks/profiles";
+import { requireTool, run } from "./helpers/validators";
+
+const WORKFLOWS = path.join(PROJECT_ROOT, ".github", "workflows");
+const SCRIPT = path.join(PROJECT_ROOT, ".github", "scripts", "changed-stacks.sh");
+const VALIDATOR = path.join(PROJECT_ROOT, "node_modules", ".bin", "action-validator");
+
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+
+interface Job {
+  name?: string;
+  uses?: string;
+  if?: string;
+  needs?: string[];
+  "runs-on"?: unknown;
+  permissions?: unknown;
+  environment?: string | { name: string };
+  strategy?: { matrix?: Record<string, unknown>; "max-parallel"?: number };
+  steps?: Step[];
+}
+
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions?: unknown;
+  jobs: Record<string, Job>;
+}
+
+const files = fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f));
+const workflows = Object.fromEntries(
+  files.map((f) => [f, parse(fs.readFileSync(path.join(WORKFLOWS, f), "utf8")) as Workflow]),
+);
+const allJobs = Object.entries(workflows).flatMap(([file, wf]) =>
+  Object.entries(wf.jobs).map(([id, job]) => ({ file, id, job, workflow: wf })),
+);
+
+const pulumiSteps = (job: Job) => (job.steps ?? []).filter((s) => s.uses?.startsWith("pulumi/actions@"));
+const isWrite = (level: unknown) => level === "write";
+
+/** The job's effective permissions: its own, else the workflow's. */
+function permissionsOf(job: Job, workflow: Workflow): Record<string, string> {
+  const permissions = job.permissions ?? workflow.permissions;
+  expect(typeof permissions).toBe("object");
+  return permissions as Record<string, string>;
+}
+
+test("the project has the pull request, deploy and shared checks workflows", () => {
+  expect(files.sort()).toEqual(["checks.yml", "deploy.yml", "pull-request.yml"]);
+});
+
+describe("action-validator", () => {
+  const available = fs.existsSync(VALIDATOR);
+  if (!available) {
+    if (process.env.CI === "true")
+      throw new Error(`action-validator is required in CI: ${VALIDATOR} is missing (npm ci)`);
+    console.warn(
+      `action-validator not found at ${VALIDATOR}: skipping the workflow schema tests (run npm ci)`,
+    );
+  }
+  test.each(files)("%s is a valid workflow", (file) => {
+    if (!available) return;
+    // Run from the root: the validator resolves glob filters relative to the working directory.
+    const result = spawnSync(VALIDATOR, [path.join(".github", "workflows", file)], {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+    });
+    expect({ status: result.status, output: `${result.stdout}${result.stderr}` }).toEqual({
+      status: 0,
+      output: "",
+    });
+  });
+});
+
+describe("permissions are least privilege", () => {
+  test("every workflow sets contents: read at the top and never write-all / read-all", () => {
+    for (const [file, wf] of Object.entries(workflows)) {
+      expect([file, wf.permissions]).toEqual([file, { contents: "read" }]);
+      expect(fs.readFileSync(path.join(WORKFLOWS, file), "utf8")).not.toMatch(/write-all|read-all/);
+    }
+  });
+
+  test.each(allJobs.map((j) => [`${j.file} ${j.id}`, j] as const))(
+    "%s: contents read; writes only where needed",
+    (_, { job, workflow }) => {
+      const permissions = permissionsOf(job, workflow);
+      expect(job.permissions).toBeDefined();
+      expect(permissions.contents).toBe("read");
+      const comments = pulumiSteps(job).some((s) => s.with?.["comment-on-pr"] === true);
+      // pull-requests: write exactly where the preview is posted on the pull request.
+      expect(permissions["pull-requests"] === "write").toBe(comments);
+      const writes = Object.entries(permissions).filter(([, level]) => isWrite(level));
+      expect(writes.map(([scope]) => scope)).toEqual(comments ? ["pull-requests"] : []);
+      // Any other grant is a read the job explains (gh run list needs actions: read).
+      for (const scope of Object.keys(permissions)) {
+        expect(["contents", "pull-requests", "actions"]).toContain(scope);
+      }
+      if (permissions.actions !== undefined) {
+        expect((job.steps ?? []).some((s) => /\bgh run list\b/.test(s.run ?? ""))).toBe(true);
+      }
+    },
+  );
+});
+
+test("checks: what .ci/run does (validators, npm ci, lint, test with CI=true, render of every stack)", () => {
+  const checks = workflows["checks.yml"]!;
+  expect(Object.keys(checks.on)).toEqual(["workflow_call"]);
+  const job = checks.jobs.checks! as Job & { env?: Record<string, string> };
+  expect(job.env?.CI).toBe("true");
+  const runs = (job.steps ?? []).flatMap((s) => (s.run ? [s.run.trim()] : []));
+  expect(runs[0]).toMatch(/apt-get install .*cloud-init shellcheck$/);
+  expect(runs.slice(1)).toEqual(["npm ci", "npm run lint", "npm test", "npm run render -- --all"]);
+});
+
+describe("pull requests", () => {
+  const pr = workflows["pull-request.yml"]!;
+
+  test("run on pull_request (never pull_request_target, which would hand forks the secrets)", () => {
+    expect(Object.keys(pr.on)).toEqual(["pull_request"]);
+    for (const wf of Object.values(workflows))
+      expect(Object.keys(wf.on)).not.toContain("pull_request_target");
+  });
+
+  test("checks, then a preview per touched stack with the policy pack, posted on the pull request", () => {
+    expect(pr.jobs.checks!.uses).toBe("./.github/workflows/checks.yml");
+    const preview = pr.jobs.preview!;
+    expect(preview.strategy?.matrix?.stack).toBe("${{ fromJSON(needs.changes.outputs.stacks) }}");
+    expect(preview["runs-on"]).toContain("self-hosted");
+    const [step, ...others] = pulumiSteps(preview);
+    expect(others).toEqual([]);
+    expect(step!.with).toMatchObject({
+      command: "preview",
+      "stack-name": "${{ matrix.stack }}",
+      "cloud-url": "${{ secrets.PULUMI_BACKEND_URL }}",
+      policyPacks: "policy",
+      "comment-on-pr": true,
+    });
+    expect(step!.env?.PULUMI_CONFIG_PASSPHRASE).toBe("${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
+    const changes = pr.jobs.changes!;
+    expect(changes.steps!.map((s) => s.run ?? "").join("\n")).toContain(".github/scripts/changed-stacks.sh");
+  });
+
+  test("the preview job has the fork guard and is the only job that sees secrets", () => {
+    const preview = pr.jobs.preview!;
+    expect(preview.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
+    expect(preview.if).toContain("needs.changes.outputs.stacks != '[]'");
+    expect(preview.needs).toEqual(["checks", "changes"]);
+    for (const [id, job] of Object.entries(pr.jobs)) {
+      expect([id, JSON.stringify(job).includes("secrets.")]).toEqual([id, id === "preview"]);
+    }
+    expect(fs.readFileSync(path.join(WORKFLOWS, "checks.yml"), "utf8")).not.toContain("secrets.");
+  });
+});
+
+describe("deploys", () => {
+  const deploy = workflows["deploy.yml"]!;
+
+  test("run on push to main (and by hand), one at a time, never cancelled", () => {
+    expect(deploy.on).toEqual({ push: { branches: ["main"] }, workflow_dispatch: null });
+    expect((deploy as unknown as { concurrency: unknown }).concurrency).toEqual({
+      group: "deploy-${{ github.ref }}",
+      "cancel-in-progress": false,
+    });
+  });
+
+  test("every pulumi up of a prod stack runs in the protected production environment", () => {
+    const ups = allJobs.filter(({ job }) => pulumiSteps(job).some((s) => s.with?.command === "up"));
+    expect(ups.map((j) => j.id).sort()).toEqual(["up-nonprod", "up-prod"]);
+    for (const { id, job } of ups) {
+      const matrix = String(job.strategy?.matrix?.stack);
+      const prod = matrix.includes("outputs.prod");
+      expect([id, matrix]).toEqual([
+        id,
+        `\${{ fromJSON(needs.changes.outputs.${prod ? "prod" : "nonprod"}) }}`,
+      ]);
+      const environment = typeof job.environment === "object" ? job.environment.name : job.environment;
+      expect([id, environment]).toEqual([id, prod ? "production" : undefined]);
+      for (const step of pulumiSteps(job)) {
+        expect(step.with).toMatchObject({
+          "stack-name": "${{ matrix.stack }}",
+          "cloud-url": "${{ secrets.PULUMI_BACKEND_URL }}",
+          policyPacks: "policy",
+        });
+        expect(step.env?.PULUMI_CONFIG_PASSPHRASE).toBe("${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
+      }
+    }
+    const prodJob = deploy.jobs["up-prod"]!;
+    expect(prodJob.strategy?.["max-parallel"]).toBe(1);
+    expect(prodJob.needs).toEqual(["checks", "changes", "up-nonprod"]);
+  });
+
+  test("the changes job splits the changed stacks into non-prod and prod with the script", () => {
+    const script = deploy.jobs.changes!.steps!.map((s) => s.run ?? "").join("\n");
+    expect(script).toContain('changed-stacks.sh "${scope[@]}" --only nonprod');
+    expect(script).toContain('changed-stacks.sh "${scope[@]}" --only prod');
+  });
+});
+
+test("actions are pinned by version tag; reusable workflows exist", () => {
+  const uses = allJobs.flatMap(({ job }) => [job.uses, ...(job.steps ?? []).map((s) => s.uses)]);
+  for (const ref of uses.filter((u): u is string => u !== undefined)) {
+    if (ref.startsWith("./")) expect(fs.existsSync(path.join(PROJECT_ROOT, ref))).toBe(true);
+    else expect(ref).toMatch(/^[\w.-]+\/[\w.-]+@v\d+\.\d+\.\d+$/);
+  }
+});
+
+test("the jobs that reach the lab run on the self-hosted runner; the others on GitHub's", () => {
+  for (const { file, id, job } of allJobs) {
+    if (job.uses) continue;
+    const lab = pulumiSteps(job).length > 0;
+    expect([file, id, job["runs-on"]]).toEqual([
+      file,
+      id,
+      lab ? ["self-hosted", "linux", "homelab"] : "ubuntu-latest",
+    ]);
+  }
+});
+
+// --- changed-stacks.sh --------------------------------------------------------------------------
+
+const STACK_FILES: Record<string, string> = {
+  "legal-ai-dev":
+    "config:\n  cluster-orchestrator:environment: dev\n  cluster-orchestrator:useCase: legal-ai\n",
+  "legal-ai-prod":
+    'config:\n  cluster-orchestrator:environment: "prod" # quoted, commented\n  cluster-orchestrator:useCase: legal-ai\n',
+  "healthcare-dev":
+    "config:\n  cluster-orchestrator:useCase: 'healthcare'\n  cluster-orchestrator:environment: dev\n",
+  "healthcare-prod":
+    "config:\n  cluster-orchestrator:environment: prod\n  cluster-orchestrator:useCase: healthcare\n",
+  // No keys: environment and use case from the name.
+  "billing-staging": "config: {}\n",
+};
+
+let fixture: string;
+beforeAll(() => {
+  fixture = fs.mkdtempSync(path.join(os.tmpdir(), "changed-stacks-"));
+  fs.mkdirSync(path.join(fixture, "stacks"));
+  for (const [stack, text] of Object.entries(STACK_FILES)) {
+    fs.writeFileSync(path.join(fixture, "stacks", `Pulumi.${stack}.yaml`), text);
+  }
+});
+afterAll(() => fs.rmSync(fixture, { recursive: true, force: true }));
+
+function changedStacks(changed: string[], args: string[] = [], root = fixture) {
+  const result = spawnSync("bash", [SCRIPT, "--root", root, ...args], {
+    input: changed.join("\n"),
+    encoding: "utf8",
+  });
+  return {
+    status: result.status,
+    stacks: result.status === 0 ? (JSON.parse(result.stdout) as string[]) : [],
+    stderr: result.stderr,
+  };
+}
+
+const ALL = ["billing-staging", "healthcare-dev", "healthcare-prod", "legal-ai-dev", "legal-ai-prod"];
+
+describe("changed-stacks.sh", () => {
+  test("passes shellcheck", () => {
+    if (!requireTool("shellcheck")) return;
+    const result = run("shellcheck", ["--severity=style", SCRIPT]);
+    expect(result.stdout + result.stderr).toBe("");
+    expect(result.status).toBe(0);
+  });
+
+  test.each<[string, string[], string[]]>([
+    ["nothing", [], []],
+    [
+      "docs and tests only",
+      ["docs/ci.md", "README.md", "tests/plan.test.ts", "render/report.ts", ".github/workflows/deploy.yml"],
+      [],
+    ],
+    ["a stack file", ["stacks/Pulumi.legal-ai-dev.yaml"], ["legal-ai-dev"]],
+    [
+      "two stack files, one line ending in CRLF",
+      ["stacks/Pulumi.healthcare-prod.yaml\r", "stacks/Pulumi.legal-ai-dev.yaml"],
+      ["healthcare-prod", "legal-ai-dev"],
+    ],
+    ["the prod environment layer", ["Pulumi.prod.yaml"], ["healthcare-prod", "legal-ai-prod"]],
+    ["the dev environment layer", ["Pulumi.dev.yaml"], ["healthcare-dev", "legal-ai-dev"]],
+    ["an environment layer named by the stack name only", ["Pulumi.staging.yaml"], ["billing-staging"]],
+    ["an environment without stacks", ["Pulumi.qa.yaml"], []],
+    ["a use-case profile", ["stacks/healthcare.ts"], ["healthcare-dev", "healthcare-prod"]],
+    ["a use-case profile known by stack name only", ["stacks/billing.ts"], ["billing-staging"]],
+    ["the profile registry", ["stacks/profiles.ts"], ALL],
+    ["a component", ["components/nodepool/vmArgs.ts"], ALL],
+    ["a boot script", ["cloud-init/scripts/rke2-bootstrap.sh"], ALL],
+    ["the entry point", ["index.ts"], ALL],
+    ["the lock file", ["package-lock.json"], ALL],
+    ["the project file", ["Pulumi.yaml"], ALL],
+    ["the policy pack", ["policy/policies/subnet.ts"], ALL],
+    ["a ./-prefixed path", ["./stacks/Pulumi.legal-ai-prod.yaml"], ["legal-ai-prod"]],
+    ["a removed stack file", ["stacks/Pulumi.gone-dev.yaml"], []],
+    ["a stack file plus docs", ["stacks/Pulumi.legal-ai-prod.yaml", "docs/nodes.md"], ["legal-ai-prod"]],
+  ])("%s", (_, changed, expected) => {
+    const result = changedStacks(changed);
+    expect(result.status).toBe(0);
+    expect(result.stacks).toEqual(expected);
+  });
+
+  test("--only splits prod from the rest; --all ignores the input", () => {
+    expect(changedStacks(["components/x.ts"], ["--only", "prod"]).stacks).toEqual([
+      "healthcare-prod",
+      "legal-ai-prod",
+    ]);
+    expect(changedStacks(["components/x.ts"], ["--only", "nonprod"]).stacks).toEqual([
+      "billing-staging",
+      "healthcare-dev",
+      "legal-ai-dev",
+    ]);
+    expect(changedStacks([], ["--all"]).stacks).toEqual(ALL);
+    expect(changedStacks(["docs/x.md"], ["--all", "--only", "prod"]).stacks).toEqual([
+      "healthcare-prod",
+      "legal-ai-prod",
+    ]);
+  });
+
+  test("reports a removed stack on stderr and rejects bad arguments", () => {
+    expect(changedStacks(["stacks/Pulumi.gone-dev.yaml"]).stderr).toContain(
+      "stacks/Pulumi.gone-dev.yaml no longer exists",
+    );
+    expect(changedStacks([], ["--only", "staging"])).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining("--only takes prod or nonprod"),
+    });
+    expect(changedStacks([], ["--bogus"]).status).toBe(2);
+    expect(changedStacks([], [], path.join(fixture, "stacks"))).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining("no stacks/ directory"),
+    });
+  });
+
+  test("on the project: the stacks, environments and use cases the config loader sees", () => {
+    const stacks = listStacks(PROJECT_ROOT);
+    expect(changedStacks([], ["--all"], PROJECT_ROOT).stacks).toEqual(stacks);
+    for (const stack of stacks) {
+      const { spec } = loadStack(stack, { rootDir: PROJECT_ROOT, profiles, crossCheck: false });
+      expect(changedStacks([`Pulumi.${spec.environment}.yaml`], [], PROJECT_ROOT).stacks).toContain(stack);
+      expect(changedStacks([`stacks/${spec.useCase}.ts`], [], PROJECT_ROOT).stacks).toContain(stack);
+      const only = spec.environment === "prod" ? "prod" : "nonprod";
+      expect(changedStacks([], ["--all", "--only", only], PROJECT_ROOT).stacks).toContain(stack);
+    }
+  });
+
+  test("every file the program loads touches every stack (a use-case profile: its own stacks)", () => {
+    const stacks = listStacks(PROJECT_ROOT);
+    const useCases = new Set(Object.keys(profiles));
+    const files = [...programFiles(path.join(PROJECT_ROOT, "index.ts"))];
+    expect(files).toEqual(
+      expect.arrayContaining(["components/program.ts", "stacks/profiles.ts", "cloud-init/userData.ts"]),
+    );
+    for (const file of files) {
+      const useCase = /^stacks\/([^/]+)\.ts$/.exec(file)?.[1];
+      const expected =
+        useCase !== undefined && useCases.has(useCase)
+          ? stacks.filter((s) => s.startsWith(`${useCase}-`))
+          : stacks;
+      expect([file, changedStacks([file], [], PROJECT_ROOT).stacks]).toEqual([file, expected]);
+    }
+    for (const file of [
+      "Pulumi.yaml",
+      "package.json",
+      "package-lock.json",
+      "tsconfig.json",
+      "cloud-init/scripts/rke2-bootstrap.sh",
+    ]) {
+      expect([file, changedStacks([file], [], PROJECT_ROOT).stacks]).toEqual([file, stacks]);
+    }
+  });
+});
+
+/** The project's own TypeScript files `entry` loads, transitively (relative imports only). */
+function programFiles(entry: string, seen = new Set<string>()): Set<string> {
+  const relative = path.relative(PROJECT_ROOT, entry);
+  if (seen.has(relative)) return seen;
+  seen.add(relative);
+  const source = fs.readFileSync(entry, "utf8");
+  for (const match of source.matchAll(/(?:from|import|require)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+    const base = path.resolve(path.dirname(entry), match[1]!);
+    const file = [`${base}.ts`, path.join(base, "index.ts"), base].find(
+      (f) => fs.existsSync(f) && fs.statSync(f).isFile(),
+    );
+    if (file !== undefined) programFiles(file, seen);
+  }
+  return seen;
+}
