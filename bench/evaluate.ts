@@ -4,11 +4,11 @@
  * split only so that the simulated XO can be given the loaded stack's inventory before the first
  * resource, as tests/helpers/program.ts does; keep the two in step.
  */
-import * as pulumi from "@pulumi/pulumi";
 import type { LoadedStack } from "../components/config/load";
 import { buildCluster, loadCurrentStack, PROJECT_ROOT } from "../components/program";
 import { inventoryFor, type SimulatedXo } from "../render/inventory";
-import { installRecordingMocks, XoMocks, type RecordedResource } from "../render/mocks";
+import type { RecordedResource } from "../render/mocks";
+import { runUnderMocks } from "../render/runStack";
 import { syntheticStack } from "./synthetic";
 
 export const PROJECT = "cluster-orchestrator";
@@ -48,22 +48,9 @@ export async function evaluate(
 ): Promise<Recording> {
   const loaded = load();
   const inventory = inventoryFor(loaded.spec);
-  const mocks = new XoMocks(inventory);
-  for (const [name, state] of priorState) mocks.priorState.set(name, state);
-  const resources = installRecordingMocks(mocks, PROJECT, loaded.stack);
-  try {
-    const outputs = buildCluster(loaded);
-    for (const value of Object.values(outputs)) await resolve(value);
-  } finally {
-    await pulumi.runtime.disconnect();
-  }
+  const { resources } = await runUnderMocks(loaded.stack, inventory, () => buildCluster(loaded), priorState);
   const providers = Object.fromEntries(
     resources.flatMap((r) => (r.provider !== null ? [[r.urn, r.provider]] : [])),
   );
   return { stack: loaded.stack, inventory, resources, providers };
-}
-
-function resolve(value: unknown): Promise<unknown> {
-  const output = pulumi.output(value) as pulumi.Output<unknown>;
-  return new Promise((done) => output.apply((v) => done(v)));
 }

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PROJECT_ROOT } from "../components/program";
 import { loadStack, type LoadedStack } from "../components/config/load";
 import { profiles } from "../stacks/profiles";
-import { inventoryFor } from "./inventory";
+import { inventoryFor, type SimulatedXo } from "./inventory";
 import { installRecordingMocks, XoMocks, type RecordedResource } from "./mocks";
 
 export interface StackRun {
@@ -21,20 +21,49 @@ export interface StackRun {
 
 const PROGRAM = path.join(PROJECT_ROOT, "index.ts");
 
-export async function runStack(stack: string, rootDir = PROJECT_ROOT): Promise<StackRun> {
-  const loaded = loadStack(stack, { rootDir, profiles });
-  const mocks = new XoMocks(inventoryFor(loaded.spec));
-  const resources = installRecordingMocks(mocks, "cluster-orchestrator", stack);
-  // index.ts exports the program as a function, as Pulumi calls it: one call per stack.
-  const program = require(PROGRAM) as () => Record<string, unknown>; // eslint-disable-line @typescript-eslint/no-require-imports
-  const outputs: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(program())) outputs[key] = await resolve(value);
-  // Registrations still in flight (children of components) finish before we read the record.
-  await pulumi.runtime.disconnect();
-  return { loaded, resources, outputs, secrets: mocks.secretValues };
+export interface MockedRun {
+  resources: RecordedResource[];
+  /** The program's outputs, resolved. */
+  outputs: Record<string, unknown>;
+  /** The outputs as the program returned them (Outputs, secrets still marked). */
+  raw: Record<string, unknown>;
+  mocks: XoMocks;
 }
 
-function resolve(value: unknown): Promise<unknown> {
-  const output: pulumi.Output<unknown> = pulumi.output(value) as pulumi.Output<unknown>;
+/**
+ * Runs `program` under the recording mocks answering as `inventory`, waits for its outputs and for
+ * every registration still in flight (children of components), and returns the record.
+ * `priorState`: state the engine keeps for resources with ignored inputs (XoMocks.priorState).
+ */
+export async function runUnderMocks(
+  stack: string,
+  inventory: SimulatedXo,
+  program: () => Record<string, unknown>,
+  priorState: Map<string, Record<string, unknown>> = new Map(),
+): Promise<MockedRun> {
+  const mocks = new XoMocks(inventory);
+  for (const [name, state] of priorState) mocks.priorState.set(name, state);
+  const resources = installRecordingMocks(mocks, "cluster-orchestrator", stack);
+  try {
+    const raw = program();
+    const outputs: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(raw)) outputs[key] = await resolveOutput(value);
+    return { resources, outputs, raw, mocks };
+  } finally {
+    await pulumi.runtime.disconnect();
+  }
+}
+
+export async function runStack(stack: string, rootDir = PROJECT_ROOT): Promise<StackRun> {
+  const loaded = loadStack(stack, { rootDir, profiles });
+  // index.ts exports the program as a function, as Pulumi calls it: one call per stack.
+  const program = require(PROGRAM) as () => Record<string, unknown>; // eslint-disable-line @typescript-eslint/no-require-imports
+  const run = await runUnderMocks(stack, inventoryFor(loaded.spec), program);
+  return { loaded, resources: run.resources, outputs: run.outputs, secrets: run.mocks.secretValues };
+}
+
+/** Waits for a program output (mocks resolve every value: no preview unknowns). */
+export function resolveOutput<T = unknown>(value: unknown): Promise<T> {
+  const output = pulumi.output(value as pulumi.Input<T>) as pulumi.Output<T>;
   return new Promise((done) => output.apply((v) => done(v)));
 }

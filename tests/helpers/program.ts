@@ -2,25 +2,15 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
 import { runProgram, PROJECT_ROOT } from "../../components/program";
 import { loadStack } from "../../components/config/load";
 import { profiles } from "../../stacks/profiles";
 import { inventoryFor } from "../../render/inventory";
-import { installRecordingMocks, isMockSecret, XoMocks, type RecordedResource } from "../../render/mocks";
+import { isMockSecret, type RecordedResource } from "../../render/mocks";
+import { resolveOutput, runUnderMocks, type MockedRun } from "../../render/runStack";
 
-export interface ProgramRun {
-  resources: RecordedResource[];
-  outputs: Record<string, unknown>;
-  /** The program's outputs as it returned them (Outputs, secrets still marked). */
-  raw: Record<string, unknown>;
-  mocks: XoMocks;
-}
-
-export async function resolveOutput<T>(value: pulumi.Input<T>): Promise<T> {
-  const output = pulumi.output(value) as pulumi.Output<T>;
-  return new Promise((done) => output.apply((v) => done(v)));
-}
+export type ProgramRun = MockedRun;
+export { resolveOutput };
 
 /** `priorState`: state the engine keeps for resources with ignored inputs (see XoMocks.priorState). */
 export async function runInMocks(
@@ -32,20 +22,10 @@ export async function runInMocks(
   try {
     inventorySpec = loadStack(stack, { rootDir, profiles, crossCheck: false }).spec;
   } catch {
+    // A stack whose config is broken on purpose: the run fails before any lookup anyway.
     inventorySpec = loadStack("legal-ai-dev", { rootDir: PROJECT_ROOT, profiles }).spec;
   }
-  const mocks = new XoMocks(inventoryFor(inventorySpec));
-  for (const [name, state] of priorState) mocks.priorState.set(name, state);
-  const resources = installRecordingMocks(mocks, "cluster-orchestrator", stack);
-  try {
-    const program = runProgram(stack, rootDir);
-    const outputs: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(program))
-      outputs[key] = await resolveOutput(value as pulumi.Input<unknown>);
-    return { resources, outputs, raw: program, mocks };
-  } finally {
-    await pulumi.runtime.disconnect();
-  }
+  return runUnderMocks(stack, inventoryFor(inventorySpec), () => runProgram(stack, rootDir), priorState);
 }
 
 /** A throw-away copy of the project's configuration files, to edit in a test. */
