@@ -4,6 +4,7 @@
  * another host has none, agents balanced, sums equal the plan), the error messages, XO's figures,
  * and the loader on the repo's stacks and on throw-away projects.
  */
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import fc from "fast-check";
@@ -436,5 +437,15 @@ describe("the loader", () => {
     ],
   ])("%s: a clear error naming the key and the file", (_, model, message) => {
     expect(error(project(model)).message).toMatch(message);
+  });
+});
+
+describe("pull-request previews", () => {
+  test("a change to the capacity model previews every stack (each is checked against it)", () => {
+    const out = execFileSync("bash", [path.join(REPO, ".github/scripts/changed-stacks.sh"), "--root", REPO], {
+      input: "xo-pools.yaml\n",
+      encoding: "utf8",
+    });
+    expect(JSON.parse(out)).toEqual(listStacks(REPO));
   });
 });
