@@ -299,13 +299,13 @@ describe("the estate-wide fit check", () => {
     const report = poolReport("lab", "xo-pools.yaml", model, vms);
     // memory: 256 − 8 − 12.8 = 235.2 GiB; asked 256 + 16 + 4 = 276; vCPU: 32 × 1 = 32, asked 16 + 8 + 2 = 26
     expect(fitProblems(report, model, "big-prod", vms)).toEqual([
-      "does not fit on XO pool 'lab' (xo-pools.yaml): memory of host 'xcp1': this stack asks 256.0 GiB, 215.2 GiB is free " +
+      "does not fit on XO pool 'lab' (xo-pools.yaml): memory of host 'xcp1': this stack asks 256.0 GiB, 215.2 GiB free " +
         "(capacity 235.2 GiB = 256 GiB − 8 GiB control domain − 5 % headroom; the others take 20.0 GiB); short by 40.8 GiB. " +
         "Largest consumers: big-prod 256.0 GiB, small-dev 16.0 GiB, reserved xo 4.0 GiB",
     ]);
     // The small stack is also over (the estate is), so its preview fails too, with its own figures.
     expect(fitProblems(report, model, "small-dev", vms)[0]).toMatch(
-      /this stack asks 16.0 GiB, 0.0 GiB is free/,
+      /this stack asks 16.0 GiB, 0.0 GiB free/,
     );
     // Nothing is reported for a resource that fits.
     expect(report.uses.find((u) => u.resource === "vCPU")!.free).toBe(6);
@@ -403,7 +403,7 @@ describe("the loader", () => {
         key: "cluster-orchestrator:pools",
         file: "stacks/Pulumi.legal-ai-dev.yaml",
         message: expect.stringMatching(
-          /^does not fit on XO pool 'homelab' \(xo-pools.yaml\): memory of host 'xcp-ng-01': this stack asks 70.0 GiB, 30.8 GiB is free .*Largest consumers: legal-ai-dev 70.0 GiB, healthcare-dev 22.0 GiB$/,
+          /^does not fit on XO pool 'homelab' \(xo-pools.yaml\): memory of host 'xcp-ng-01': this stack asks 70.0 GiB, 30.8 GiB free .*Largest consumers: legal-ai-dev 70.0 GiB, healthcare-dev 22.0 GiB$/,
         ),
       },
     ]);

@@ -131,7 +131,7 @@ export function fitProblems(
     const label = u.resource === "SR" ? `SR '${u.where}'` : `${u.resource} of host '${u.where}'`;
     const largest = u.byConsumer.slice(0, 4).map((c) => `${c.consumer} ${fmt(c.amount, u.unit)}`);
     problems.push(
-      `does not fit on ${where}: ${label}: this stack asks ${fmt(mine, u.unit)}, ${fmt(freeForMe, u.unit)} is free ` +
+      `does not fit on ${where}: ${label}: this stack asks ${fmt(mine, u.unit)}, ${fmt(freeForMe, u.unit)} free ` +
         `(capacity ${fmt(u.capacity, u.unit)} = ${u.basis}; the others take ${fmt(others, u.unit)}); ` +
         `short by ${fmt(round(u.asked - u.capacity), u.unit)}. Largest consumers: ${largest.join(", ")}`,
     );
