@@ -304,9 +304,7 @@ describe("the estate-wide fit check", () => {
         "Largest consumers: big-prod 256.0 GiB, small-dev 16.0 GiB, reserved xo 4.0 GiB",
     ]);
     // The small stack is also over (the estate is), so its preview fails too, with its own figures.
-    expect(fitProblems(report, model, "small-dev", vms)[0]).toMatch(
-      /this stack asks 16.0 GiB, 0.0 GiB free/,
-    );
+    expect(fitProblems(report, model, "small-dev", vms)[0]).toMatch(/this stack asks 16.0 GiB, 0.0 GiB free/);
     // Nothing is reported for a resource that fits.
     expect(report.uses.find((u) => u.resource === "vCPU")!.free).toBe(6);
   });
