@@ -339,6 +339,15 @@ describe("the estate-wide fit check", () => {
     expect(live.problems).toEqual([
       expect.stringContaining("host 'xcp2' of the capacity model is not in XO pool 'lab'"),
     ]);
+    // A figure XO leaves blank (0) keeps the model's instead of failing every preview.
+    const blank = withXoFigures("lab", poolModel(1), {
+      hosts: [{ name: "xcp1", memoryBytes: 0, cores: 0 }],
+      srs: [{ name: "shared-nfs", sizeBytes: 0 }],
+    });
+    expect([blank.pool.hosts[0]!.memoryGiB, blank.pool.hosts[0]!.cores, blank.pool.srs[0]!.sizeGiB]).toEqual([
+      256, 32, 10000,
+    ]);
+    expect(blank.smaller).toEqual([]);
   });
 });
 

@@ -29,15 +29,19 @@ export function withXoFigures(
       );
       return { ...host, memoryGiB: 0, cores: 0 };
     }
-    const memoryGiB = Math.min(host.memoryGiB, Math.floor((live.memoryBytes / GiB) * 10) / 10);
-    const cores = Math.min(host.cores, live.cores);
+    // A figure XO does not report (0 or missing) leaves the model's: no check fails on a blank.
+    const memoryGiB =
+      live.memoryBytes > 0
+        ? Math.min(host.memoryGiB, Math.floor((live.memoryBytes / GiB) * 10) / 10)
+        : host.memoryGiB;
+    const cores = live.cores > 0 ? Math.min(host.cores, live.cores) : host.cores;
     if (memoryGiB < host.memoryGiB) smaller.push(`${host.name} has ${memoryGiB} GiB of RAM in XO`);
     if (cores < host.cores) smaller.push(`${host.name} has ${cores} logical CPUs in XO`);
     return { ...host, memoryGiB, cores };
   });
   const srs = pool.srs.map((sr) => {
     const live = xo.srs.find((s) => s.name === sr.name);
-    if (live === undefined) return sr;
+    if (live === undefined || !(live.sizeBytes > 0)) return sr;
     const sizeGiB = Math.min(sr.sizeGiB, Math.floor(live.sizeBytes / GiB));
     if (sizeGiB < sr.sizeGiB) smaller.push(`SR ${sr.name} has ${sizeGiB} GiB in XO`);
     return { ...sr, sizeGiB };
