@@ -13,7 +13,10 @@ import { PROJECT_ROOT, runProgramChecked } from "../components/program";
 import { withCapacity } from "../render/capacityInventory";
 import { fakeId, inventoryFor, type SimulatedXo } from "../render/inventory";
 import { installRecordingMocks, XoMocks, type RecordedResource } from "../render/mocks";
+import { planJson } from "../render/report";
 import { runStack, runUnderMocks } from "../render/runStack";
+import { summary } from "../render/summary";
+import type { PoolReport } from "../components/plan/capacity";
 import { profiles } from "../stacks/profiles";
 import { byType, copyProjectConfig, vmInputs } from "./helpers/program";
 
@@ -157,5 +160,26 @@ describe("a three-host pool", () => {
     expect(after.size).toBe(before.size + 1);
     for (const [vm, host] of before) expect(after.get(vm)).toBe(host);
     expect(after.get("cluster1-worker3")).toMatch(/^xcp-ng-0[123]$/);
+  });
+});
+
+describe("the render", () => {
+  test("prints the pool's capacity table and each node's XO host; plan.json carries the report", async () => {
+    const run = await runStack("legal-ai-dev");
+    const text = summary(run, "out/legal-ai-dev");
+    expect(text).toContain(
+      "Capacity of XO pool homelab (xo-pools.yaml; * = this stack; memory and SR in GiB)",
+    );
+    const row = (name: string) => text.split("\n").find((l) => l.trimStart().startsWith(`${name} `))!;
+    expect(row("legal-ai-dev *").split(/\s+/).slice(-3)).toEqual(["38.0", "10", "360.0"]);
+    expect(row("free").split(/\s+/).slice(-3)).toEqual(["16.4", "28", "5660.0"]);
+    expect(text).toMatch(/cluster1-server1 \*\s+server .* xcp-ng-01/);
+    const json = planJson(run) as { capacity: PoolReport; nodes: { host: string }[] };
+    expect(json.capacity.uses.map((u) => [u.resource, u.where, u.asked, u.capacity])).toEqual([
+      ["memory", "xcp-ng-01", 462, 478.4],
+      ["vCPU", "xcp-ng-01", 164, 192],
+      ["SR", "local-ssd", 8240, 13900],
+    ]);
+    expect(json.nodes.map((n) => n.host)).toEqual(["xcp-ng-01", "xcp-ng-01", "xcp-ng-01"]);
   });
 });
