@@ -2,11 +2,12 @@
  * `fleet doctor`'s capacity checks: the stack's planned VMs against what XO reports free right
  * now, per host (memory) and on the stack's SR (space), through XO's REST API.
  *
- * XO objects as xo-server serialises them (vatesfr/xen-orchestra,
- * packages/xo-server/src/xapi-object-to-xo.mjs): a host has `memory: { size, usage }` in bytes
- * (usage includes the control domain and every running VM) and `cpus: { cores, sockets }`; an
- * SR has `size`, `usage` (space allocated to its VDIs) and `physical_usage` (space written), in
- * bytes. The REST API lists them in the `hosts` and `srs` collections.
+ * XO objects as XO's own types describe them (vatesfr/xen-orchestra, the `XoHost` and `XoSr`
+ * types of @vates/types): a host has `memory: { usage, size }` in bytes (usage includes the
+ * control domain and every running VM) and `cpus: { cores, sockets }`; an SR has `size`,
+ * `usage` and `physical_usage` in bytes, which xo-server maps from XAPI's physical_size,
+ * virtual_allocation and physical_utilisation. The REST API lists them in the `hosts` and `srs`
+ * collections.
  */
 import type { LoadedStack } from "../components/config/load";
 import { stackDemand } from "../components/plan/capacityDemand";
