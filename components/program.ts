@@ -10,12 +10,23 @@ import { Cluster } from "./cluster/cluster";
 import { ConfigError } from "./config/errors";
 import { loadStack, type LoadedStack } from "./config/load";
 import { networkSummary, nodeSummary } from "./plan/summary";
+import { checkLiveCapacity } from "./xo/capacity";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..");
 
 /** The whole program for one stack: configuration first, then resources, then the outputs. */
 export function runProgram(stack = pulumi.getStack(), rootDir = PROJECT_ROOT) {
   return buildCluster(loadCurrentStack(stack, rootDir));
+}
+
+/**
+ * What index.ts runs: as runProgram, and before any resource is registered, the capacity check
+ * against XO's own figures (docs/capacity.md); a stack that does not fit registers nothing.
+ */
+export async function runProgramChecked(stack = pulumi.getStack(), rootDir = PROJECT_ROOT) {
+  const loaded = loadCurrentStack(stack, rootDir);
+  await checkLiveCapacity(loaded);
+  return buildCluster(loaded);
 }
 
 export function loadCurrentStack(stack: string, rootDir: string): LoadedStack {

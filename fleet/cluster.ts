@@ -5,6 +5,7 @@
 import type { LoadedStack } from "../components/config/load";
 import { vmTags } from "../components/nodepool/vmArgs";
 import { networkName } from "../components/plan/naming";
+import { capacityFacts, type CapacityFacts } from "./doctorCapacity";
 
 export interface ClusterFacts {
   stack: string;
@@ -25,6 +26,8 @@ export interface ClusterFacts {
   rancherMode: "import" | "custom" | "none";
   /** The environment layer file, for "set it in …" hints. */
   environmentFile: string;
+  /** The stack's capacity plan (null without a capacity model): fleet/doctorCapacity.ts. */
+  capacity: CapacityFacts | null;
 }
 
 export function clusterFacts(loaded: LoadedStack): ClusterFacts {
@@ -49,5 +52,6 @@ export function clusterFacts(loaded: LoadedStack): ClusterFacts {
     rancherMode: spec.rancher.mode,
     environmentFile:
       loaded.files.find((f) => /^Pulumi\.[^/]+\.yaml$/.test(f)) ?? `Pulumi.${plan.environment}.yaml`,
+    capacity: capacityFacts(loaded),
   };
 }

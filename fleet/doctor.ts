@@ -6,6 +6,7 @@
  */
 import type { ClusterFacts } from "./cluster";
 import type { HttpFetch } from "./http";
+import { capacityChecks } from "./doctorCapacity";
 import type { XoVm } from "./snapshot";
 import { anyOf, XoError, type XoClient } from "./xoClient";
 
@@ -62,6 +63,7 @@ function message(error: unknown): string {
 export async function runDoctor(cluster: ClusterFacts, options: DoctorOptions): Promise<Check[]> {
   const checks: Check[] = [];
   checks.push(...(await xoChecks(cluster, options)));
+  checks.push(...(await capacityChecks(cluster, options)));
   checks.push(await rancherCheck(cluster, options.rancher));
   return checks;
 }

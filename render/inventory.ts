@@ -13,6 +13,11 @@ export interface SimulatedXo {
   pifDevices: string[];
   hosts: string[];
   networks: string[];
+  /** Host and SR sizes for the capacity check (render/capacityInventory.ts). */
+  figures?: {
+    hosts: { name: string; memoryBytes: number; cores: number }[];
+    srs: { name: string; sizeBytes: number }[];
+  };
 }
 
 export function inventoryFor(spec: ClusterSpec): SimulatedXo {

@@ -5,6 +5,7 @@
  * (parent, dependencies, resource options), read from the monitor's registration request.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { hostFigures, hostsAnswer, srSize } from "./capacityInventory";
 import { fakeId, type SimulatedXo } from "./inventory";
 
 export interface RecordedResource {
@@ -136,12 +137,19 @@ export class XoMocks implements pulumi.runtime.Mocks {
           ...find("storage repository", this.xo.srs),
           srType: "ext",
           container: "",
-          size: 0,
+          size: srSize(this.xo, inputs.nameLabel ?? ""),
           usage: 0,
           physicalUsage: 0,
         };
       case "xenorchestra:index/getXoaHost:getXoaHost":
-        return { ...find("host", this.xo.hosts), cpus: {}, memory: 0, memoryUsage: 0, tags: [] };
+        return {
+          ...find("host", this.xo.hosts),
+          ...hostFigures(this.xo, inputs.nameLabel ?? ""),
+          memoryUsage: 0,
+          tags: [],
+        };
+      case "xenorchestra:index/getXoaHosts:getXoaHosts":
+        return hostsAnswer(this.xo, inputs);
       case "xenorchestra:index/getXoaNetwork:getXoaNetwork":
         return { ...find("network", this.xo.networks), bridge: "xenbr1" };
       default:

@@ -5,6 +5,7 @@
 import { networkSummary, nodeSummary } from "../components/plan/summary";
 import { rke2Settings } from "../components/rke2/settings";
 import type { StackRun } from "./runStack";
+import { capacityJson, nodeHost } from "./capacityTable";
 import { isMockSecret, type RecordedResource } from "./mocks";
 
 export const VM_TYPE = "xenorchestra:index/vm:Vm";
@@ -81,7 +82,9 @@ export function planJson(run: StackRun): Record<string, unknown> {
       memoryMiB: n.memoryMiB,
       diskGiB: n.diskGiB,
       dataDiskGiB: n.dataDiskGiB,
+      host: nodeHost(run.loaded, n),
     })),
+    capacity: capacityJson(run.loaded),
     resources: sortedResources(run.resources).map((r) => ({
       type: r.type,
       name: r.name,

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { PROJECT_ROOT } from "../components/program";
 import { loadStack, type LoadedStack } from "../components/config/load";
 import { profiles } from "../stacks/profiles";
+import { withCapacity } from "./capacityInventory";
 import { inventoryFor, type SimulatedXo } from "./inventory";
 import { installRecordingMocks, XoMocks, type RecordedResource } from "./mocks";
 
@@ -38,14 +39,14 @@ export interface MockedRun {
 export async function runUnderMocks(
   stack: string,
   inventory: SimulatedXo,
-  program: () => Record<string, unknown>,
+  program: () => Record<string, unknown> | Promise<Record<string, unknown>>,
   priorState: Map<string, Record<string, unknown>> = new Map(),
 ): Promise<MockedRun> {
   const mocks = new XoMocks(inventory);
   for (const [name, state] of priorState) mocks.priorState.set(name, state);
   const resources = installRecordingMocks(mocks, "cluster-orchestrator", stack);
   try {
-    const raw = program();
+    const raw = await program();
     const outputs: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(raw)) outputs[key] = await resolveOutput(value);
     return { resources, outputs, raw, mocks };
@@ -57,8 +58,8 @@ export async function runUnderMocks(
 export async function runStack(stack: string, rootDir = PROJECT_ROOT): Promise<StackRun> {
   const loaded = loadStack(stack, { rootDir, profiles });
   // index.ts exports the program as a function, as Pulumi calls it: one call per stack.
-  const program = require(PROGRAM) as () => Record<string, unknown>; // eslint-disable-line @typescript-eslint/no-require-imports
-  const run = await runUnderMocks(stack, inventoryFor(loaded.spec), program);
+  const program = require(PROGRAM) as () => Promise<Record<string, unknown>>; // eslint-disable-line @typescript-eslint/no-require-imports
+  const run = await runUnderMocks(stack, withCapacity(inventoryFor(loaded.spec), loaded), program);
   return { loaded, resources: run.resources, outputs: run.outputs, secrets: run.mocks.secretValues };
 }
 

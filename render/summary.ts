@@ -1,4 +1,5 @@
 /** The readable summary the render prints: resource tree, network, node table, DNS. */
+import { capacityLines, nodeHost } from "./capacityTable";
 import type { RecordedResource } from "./mocks";
 import { sortedResources } from "./report";
 import type { StackRun } from "./runStack";
@@ -31,7 +32,7 @@ export function summary(run: StackRun, outDir: string): string {
   const { plan } = run.loaded;
   const n = plan.network;
   const nodeRows = [
-    ["HOSTNAME", "POOL", "ROLE", "IP", "MAC", "CPU", "MEM MiB", "DISK GiB", "DATA GiB"],
+    ["HOSTNAME", "POOL", "ROLE", "IP", "MAC", "CPU", "MEM MiB", "DISK GiB", "DATA GiB", "XO HOST"],
     ...plan.nodes.map((x) => [
       x.hostname + (x.bootstrap ? " *" : ""),
       x.pool,
@@ -42,6 +43,7 @@ export function summary(run: StackRun, outDir: string): string {
       String(x.memoryMiB),
       String(x.diskGiB),
       x.dataDiskGiB === null ? "-" : String(x.dataDiskGiB),
+      nodeHost(run.loaded, x) ?? "-",
     ]),
   ];
   return [
@@ -62,6 +64,8 @@ export function summary(run: StackRun, outDir: string): string {
     "",
     `Nodes (${plan.nodes.length}; * = bootstrap server)`,
     ...table(nodeRows).map((l) => `  ${l}`),
+    "",
+    ...capacityLines(run.loaded),
     "",
     `Resources (${run.resources.length})`,
     ...tree(run.resources),

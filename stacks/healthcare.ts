@@ -6,12 +6,13 @@ export const healthcare: UseCaseProfile = {
   description: "Electronic medical records (FHIR server + PostgreSQL) under compliance settings",
   pools: {
     dev: {
-      server: { role: "server", count: 1, cpus: 4, memoryMiB: 8192, diskGiB: 60 },
-      worker: { role: "agent", count: 2, cpus: 4, memoryMiB: 16384, diskGiB: 80, dataDiskGiB: 100 },
+      server: { role: "server", count: 1, cpus: 2, memoryMiB: 6144, diskGiB: 40 },
+      worker: { role: "agent", count: 2, cpus: 4, memoryMiB: 8192, diskGiB: 60, dataDiskGiB: 50 },
     },
     prod: {
-      server: { role: "server", count: 3, cpus: 4, memoryMiB: 8192, diskGiB: 80 },
-      worker: { role: "agent", count: 3, cpus: 8, memoryMiB: 32768, diskGiB: 100, dataDiskGiB: 500 },
+      server: { role: "server", count: 3, cpus: 4, memoryMiB: 8192, diskGiB: 60 },
+      // One FHIR replica (6 GiB) or PostgreSQL instance (200 GiB volume) per worker.
+      worker: { role: "agent", count: 3, cpus: 4, memoryMiB: 16384, diskGiB: 80, dataDiskGiB: 300 },
     },
   },
   workloads: ["postgres-operator", "fhir-server"],

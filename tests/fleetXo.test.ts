@@ -41,7 +41,19 @@ function inventory(options: { deployed?: boolean } = {}): Inventory {
       { id: "tpl-elsewhere", name_label: facts.xo.template, $pool: "pool-2" },
       { id: "tpl-2", name_label: `${facts.xo.template}-old`, $pool: POOL },
     ],
-    srs: [{ id: "sr-1", name_label: facts.xo.sr, $pool: POOL }],
+    srs: [
+      {
+        id: "sr-1",
+        name_label: facts.xo.sr,
+        $pool: POOL,
+        size: 2 ** 42,
+        usage: 2 ** 40,
+        physical_usage: 2 ** 39,
+      },
+    ],
+    hosts: [
+      { id: "host-1", name_label: "xcp-ng-01", $pool: POOL, memory: { size: 2 ** 38, usage: 2 ** 35 } },
+    ],
     pifs: [
       { id: "pif-eth0", device: "eth0", vlan: -1, $host: "host-1", $pool: POOL, $network: "net-eth0" },
       {
@@ -446,7 +458,7 @@ describe("fleet doctor", () => {
       ["doctor", STACK],
       envFor(server, { RANCHER_URL: `${rancher.url}/v3/` }),
     );
-    expect(text.split("\n").slice(0, 11)).toEqual([
+    expect(text.split("\n").slice(0, 13)).toEqual([
       "Doctor for legal-ai-dev:",
       `  ✔ XO API      answers at ${server.url}, credentials accepted`,
       "  ✔ pool        'homelab' (pool-1)",
@@ -456,6 +468,8 @@ describe("fleet doctor", () => {
       "  ✔ VLAN        VLAN 101 is free on 'eth1'",
       "  ✔ host names  none of the 3 host names is taken",
       "  ✔ MACs        none of the 3 MACs is on another VM",
+      "  ✔ memory      xcp-ng-01 38.0 GiB of 224.0 GiB free",
+      "  ✔ SR space    the stack's disks ask 360.0 GiB; 'local-ssd' has 3072.0 GiB left to allocate (size 4096.0 GiB × 1) and 3584.0 GiB physically free",
       `  ✔ Rancher     ${rancher.url}/ping answers pong`,
       "No problem found.",
     ]);

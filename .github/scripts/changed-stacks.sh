@@ -10,7 +10,8 @@
 #   Pulumi.<env>.yaml (an environment layer)     -> every stack of that environment
 #   stacks/<usecase>.ts (a use-case profile)     -> every stack of that use case
 #   the program: Pulumi.yaml, index.ts, package.json, package-lock.json, tsconfig.json,
-#     components/, cloud-init/, policy/, any other stacks/*.ts (profiles.ts) -> every stack
+#     components/, cloud-init/, policy/, any other stacks/*.ts (profiles.ts),
+#     xo-pools.yaml (the capacity model every stack is checked against) -> every stack
 #   anything else (docs/, tests/, render/, bin/, .github/, ...) -> no stack
 # --all        every stack, whatever changed (stdin is not read)
 # --only ENV   prod: only stacks of the prod environment; nonprod: all others
@@ -130,7 +131,7 @@ else
         # Not a use-case profile (profiles.ts, a shared helper): it may shape every stack.
         select_where usecase "${usecase%.ts}" || select_all
         ;;
-      index.ts | package.json | package-lock.json | tsconfig.json | components/* | cloud-init/* | policy/*)
+      index.ts | package.json | package-lock.json | tsconfig.json | components/* | cloud-init/* | policy/* | xo-pools.yaml)
         select_all
         ;;
       *) ;;

@@ -9,6 +9,7 @@ import { planCluster } from "../plan/clusterPlan";
 import { PlanProblems, type Problem } from "../plan/problems";
 import { planWorkloads, type PlannedComponent } from "../workloads/plan";
 import type { ClusterPlan } from "../plan/types";
+import { checkCapacity, placeOnPool, type StackCapacity } from "../plan/capacityEstate";
 import { checkCollisions } from "./collisions";
 import { ConfigError, configKey, type ConfigProblem } from "./errors";
 import { mergeLayers, sourceOf, type Layer, type Merged } from "./merge";
@@ -25,6 +26,8 @@ export interface LoadedStack {
   workloads: PlannedComponent[];
   /** The files that were merged, lowest first. */
   files: string[];
+  /** The XO pool's capacity model and, after the cross-stack check, the estate report (docs/capacity.md). */
+  capacity?: StackCapacity;
 }
 
 export interface LoadOptions {
@@ -42,7 +45,7 @@ export function loadStack(stack: string, options: LoadOptions): LoadedStack {
     const others = listStacks(options.rootDir)
       .filter((s) => s !== stack)
       .flatMap((s) => tryLoad(s, options));
-    const problems = checkCollisions(loaded, others);
+    const problems = [...checkCollisions(loaded, others), ...checkCapacity(loaded, others)];
     if (problems.length > 0) throw new ConfigError(stack, problems);
   }
   return loaded;
@@ -107,13 +110,14 @@ function loadAlone(stack: string, { rootDir, profiles }: LoadOptions): LoadedSta
   }
   if (problems.length > 0 || !profile) throw new ConfigError(stack, problems);
   try {
-    return {
+    const planned = {
       stack,
       spec: parsed.data,
       profile,
       ...planStack(stack, parsed.data, profile),
       files: layers.map((l) => l.source),
     };
+    return placeOnPool(planned, rootDir);
   } catch (error) {
     if (!(error instanceof PlanProblems)) throw error;
     const found = error.problems.map((p) => ({

@@ -172,6 +172,16 @@ export const specSchema = z.strictObject({
   critical: z.boolean().optional(),
   /** Protect the network (and later stateful resources) from deletion; defaults to true in prod. */
   protect: z.boolean().optional(),
+  // --- capacity (issue 13; docs/capacity.md) ---
+  /** The capacity model of the XO pools (hosts, SRs, reservations), shared by every environment. */
+  capacity: z
+    .strictObject({
+      model: z
+        .string()
+        .regex(/^[\w.-]+\.ya?ml$/, "must be a YAML file name in the project root, such as xo-pools.yaml")
+        .optional(),
+    })
+    .default({}),
 });
 
 export type ClusterSpec = z.output<typeof specSchema>;

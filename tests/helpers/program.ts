@@ -32,7 +32,7 @@ export async function runInMocks(
 export function copyProjectConfig(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "co-project-"));
   fs.mkdirSync(path.join(dir, "stacks"));
-  for (const f of fs.readdirSync(PROJECT_ROOT).filter((f) => /^Pulumi\..+\.yaml$/.test(f))) {
+  for (const f of fs.readdirSync(PROJECT_ROOT).filter((f) => /^(Pulumi\..+|xo-pools)\.yaml$/.test(f))) {
     fs.copyFileSync(path.join(PROJECT_ROOT, f), path.join(dir, f));
   }
   for (const f of fs.readdirSync(path.join(PROJECT_ROOT, "stacks")).filter((f) => f.endsWith(".yaml"))) {

@@ -12,12 +12,21 @@ import type { AddressInfo } from "net";
 export interface Inventory {
   pools: { id: string; name_label: string }[];
   templates: { id: string; name_label: string; $pool: string }[];
-  srs: { id: string; name_label: string; $pool: string }[];
+  srs: {
+    id: string;
+    name_label: string;
+    $pool: string;
+    size?: number;
+    usage?: number;
+    physical_usage?: number;
+  }[];
   pifs: { id: string; device: string; vlan: number; $host: string; $pool: string; $network: string }[];
   networks: { id: string; name_label: string; $pool: string }[];
   vms: { id: string; name_label: string; tags: string[]; power_state: string; $pool: string }[];
   vifs: { id: string; MAC: string; $VM: string; $network: string }[];
   snapshots: { id: string; name_label: string; $snapshot_of: string; snapshot_time: number }[];
+  /** Hosts with XO's memory figures in bytes (fleet doctor's capacity checks). */
+  hosts?: { id: string; name_label: string; $pool: string; memory: { size: number; usage: number } }[];
 }
 
 export interface XoServerOptions {
@@ -146,6 +155,7 @@ export async function startXoServer(options: XoServerOptions): Promise<XoServer>
     vms: () => inventory.vms,
     vifs: () => inventory.vifs,
     "vm-snapshots": () => inventory.snapshots,
+    hosts: () => inventory.hosts ?? [],
   };
 
   function authenticate(req: http.IncomingMessage): "token" | "basic" | "none" | "invalid" | "both" {
