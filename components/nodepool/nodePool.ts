@@ -27,9 +27,24 @@ export interface NodePoolArgs {
    * rolled deliberately (docs/nodes.md), never all servers at once.
    */
   ignoreChanges?: string[];
+  /**
+   * VM input paths whose change replaces the VM instead of updating it. Default
+   * NODE_IDENTITY_PATHS: the provider would swap the VIF in place with the new MAC and cloud-init
+   * never re-runs, so the node's netplan (matched by MAC) would strand it.
+   */
+  replaceOnChanges?: string[];
   /** Resources every VM waits for (component options do not reach children). */
   dependsOn?: pulumi.Resource[];
 }
+
+/**
+ * A node's network identity: its MAC (derived from its address) and the address creation waits
+ * for. On a change the provider deletes and re-creates the VIF in place (`d.HasChange("network")`
+ * in xoa/resource_xenorchestra_vm.go, terraform-provider-xenorchestra v0.37.3); the guest's
+ * netplan, written once by cloud-init, still matches the old MAC. Replacing the VM re-runs
+ * cloud-init with the new identity.
+ */
+export const NODE_IDENTITY_PATHS = ["networks[*].macAddress", "networks[*].expectedIpCidr"];
 
 export class NodePool extends pulumi.ComponentResource {
   readonly vms: Record<string, xo.Vm> = {};
@@ -47,6 +62,7 @@ export class NodePool extends pulumi.ComponentResource {
           deleteBeforeReplace: true,
           customTimeouts: args.timeouts,
           ignoreChanges: args.ignoreChanges ?? ["template"],
+          replaceOnChanges: args.replaceOnChanges ?? NODE_IDENTITY_PATHS,
           dependsOn: args.dependsOn ?? [],
           // The engine already keeps outputs of secret inputs secret; this states it for the state file.
           additionalSecretOutputs: ["cloudConfig"],
