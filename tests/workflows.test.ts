@@ -18,6 +18,7 @@ import { requireTool, run } from "./helpers/validators";
 const WORKFLOWS = path.join(PROJECT_ROOT, ".github", "workflows");
 const SCRIPT = path.join(PROJECT_ROOT, ".github", "scripts", "changed-stacks.sh");
 const VALIDATOR = path.join(PROJECT_ROOT, "node_modules", ".bin", "action-validator");
+const TSX = path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
 
 interface Step {
   uses?: string;
@@ -244,22 +245,84 @@ const STACK_FILES: Record<string, string> = {
     "config:\n  cluster-orchestrator:useCase: 'healthcare'\n  cluster-orchestrator:environment: dev\n",
   "healthcare-prod":
     "config:\n  cluster-orchestrator:environment: prod\n  cluster-orchestrator:useCase: healthcare\n",
-  // No keys: environment and use case from the name.
-  "billing-staging": "config: {}\n",
+  "billing-staging":
+    "config:\n  cluster-orchestrator:environment: staging\n  cluster-orchestrator:useCase: billing\n",
 };
 
-let fixture: string;
-beforeAll(() => {
-  fixture = fs.mkdtempSync(path.join(os.tmpdir(), "changed-stacks-"));
-  fs.mkdirSync(path.join(fixture, "stacks"));
-  for (const [stack, text] of Object.entries(STACK_FILES)) {
-    fs.writeFileSync(path.join(fixture, "stacks", `Pulumi.${stack}.yaml`), text);
-  }
-});
-afterAll(() => fs.rmSync(fixture, { recursive: true, force: true }));
+/**
+ * Issue 14 finding 3, replayed: stack files the old line regex routed to the ungated non-prod job
+ * although the program reads them as prod, and files whose environment cannot be determined.
+ */
+const BYPASS_FILES: Record<string, string> = {
+  // The regex took the tag for part of the value ('!!str prod' is not 'prod').
+  "legal-ai-prod":
+    "config:\n  cluster-orchestrator:environment: !!str prod\n  cluster-orchestrator:useCase: legal-ai\n",
+  // The regex took the last matching line, which sits inside a block scalar.
+  "healthcare-prod": [
+    "config:",
+    "  cluster-orchestrator:environment: prod",
+    "  cluster-orchestrator:useCase: healthcare",
+    "  cluster-orchestrator:cluster:",
+    "    number: 3",
+    "    description: |",
+    "      cluster-orchestrator:environment: dev",
+    "",
+  ].join("\n"),
+  // Unparsable: the loader cannot tell, so neither can the routing.
+  "records-dev":
+    "config:\n  cluster-orchestrator:environment: dev\n   cluster-orchestrator:useCase: records\n",
+  // Named like a dev stack, declares prod: the loader refuses it; the routing gates it.
+  "payroll-dev":
+    "config:\n  cluster-orchestrator:environment: prod\n  cluster-orchestrator:useCase: payroll\n",
+  // Missing environment key.
+  "billing-dev": "config:\n  cluster-orchestrator:useCase: billing\n",
+  "legal-ai-dev":
+    "config:\n  cluster-orchestrator:environment: dev\n  cluster-orchestrator:useCase: legal-ai\n",
+};
 
-function changedStacks(changed: string[], args: string[] = [], root = fixture) {
-  const result = spawnSync("bash", [SCRIPT, "--root", root, ...args], {
+function writeStacks(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "changed-stacks-"));
+  fs.mkdirSync(path.join(dir, "stacks"));
+  for (const [stack, text] of Object.entries(files)) {
+    fs.writeFileSync(path.join(dir, "stacks", `Pulumi.${stack}.yaml`), text);
+  }
+  return dir;
+}
+
+let fixture: string;
+let bypass: string;
+beforeAll(() => {
+  fixture = writeStacks(STACK_FILES);
+  bypass = writeStacks(BYPASS_FILES);
+});
+afterAll(() => {
+  const cached = [...identities.values()].map((file) => path.dirname(file));
+  for (const dir of [fixture, bypass, ...cached]) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * The script with the loader's reading of `root` computed once (bin/stack-environments.ts, the
+ * same program the script runs), so the mapping tables do not start the loader per call. The
+ * bypass and project tests run the script end to end (`viaLoader`).
+ */
+const identities = new Map<string, string>();
+function identitiesOf(root: string): string {
+  let file = identities.get(root);
+  if (file === undefined) {
+    const result = spawnSync(TSX, [path.join(PROJECT_ROOT, "bin", "stack-environments.ts"), root], {
+      encoding: "utf8",
+    });
+    expect(result.status).toBe(0);
+    file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "identities-")), "identities.tsv");
+    fs.writeFileSync(file, result.stdout);
+    identities.set(root, file);
+  }
+  return file;
+}
+
+function changedStacks(changed: string[], args: string[] = [], root = fixture, viaLoader = false) {
+  const cached = viaLoader ? [] : ["--identities", identitiesOf(root)];
+  const result = spawnSync("bash", [SCRIPT, "--root", root, ...cached, ...args], {
     input: changed.join("\n"),
     encoding: "utf8",
   });
@@ -295,10 +358,10 @@ describe("changed-stacks.sh", () => {
     ],
     ["the prod environment layer", ["Pulumi.prod.yaml"], ["healthcare-prod", "legal-ai-prod"]],
     ["the dev environment layer", ["Pulumi.dev.yaml"], ["healthcare-dev", "legal-ai-dev"]],
-    ["an environment layer named by the stack name only", ["Pulumi.staging.yaml"], ["billing-staging"]],
+    ["another environment's layer", ["Pulumi.staging.yaml"], ["billing-staging"]],
     ["an environment without stacks", ["Pulumi.qa.yaml"], []],
     ["a use-case profile", ["stacks/healthcare.ts"], ["healthcare-dev", "healthcare-prod"]],
-    ["a use-case profile known by stack name only", ["stacks/billing.ts"], ["billing-staging"]],
+    ["another use case's profile", ["stacks/billing.ts"], ["billing-staging"]],
     ["the profile registry", ["stacks/profiles.ts"], ALL],
     ["a component", ["components/nodepool/vmArgs.ts"], ALL],
     ["a boot script", ["cloud-init/scripts/rke2-bootstrap.sh"], ALL],
@@ -332,6 +395,32 @@ describe("changed-stacks.sh", () => {
     ]);
   });
 
+  test("the proven prod bypasses and undeterminable stacks only ever reach the gated job", () => {
+    const all = Object.keys(BYPASS_FILES).sort();
+    const gated = all.filter((s) => s !== "legal-ai-dev");
+    expect(changedStacks([], ["--all", "--only", "nonprod"], bypass, true)).toMatchObject({
+      status: 0,
+      stacks: ["legal-ai-dev"],
+    });
+    expect(changedStacks([], ["--all", "--only", "prod"], bypass, true).stacks).toEqual(gated);
+    // The same reading, cached for speed (see changedStacks): each bypass file changed on its own: never in the non-prod list, always in the prod one.
+    for (const stack of gated) {
+      const file = `stacks/Pulumi.${stack}.yaml`;
+      expect([stack, changedStacks([file], ["--only", "nonprod"], bypass).stacks]).toEqual([stack, []]);
+      expect([stack, changedStacks([file], ["--only", "prod"], bypass).stacks]).toEqual([stack, [stack]]);
+    }
+    // An undeterminable stack is in every environment's and every use case's selection.
+    const unknown = ["billing-dev", "payroll-dev", "records-dev"];
+    expect(changedStacks(["Pulumi.dev.yaml"], [], bypass).stacks).toEqual(
+      [...unknown, "legal-ai-dev"].sort(),
+    );
+    expect(changedStacks(["stacks/legal-ai.ts"], [], bypass).stacks).toEqual([
+      "legal-ai-dev",
+      "legal-ai-prod",
+      "records-dev",
+    ]);
+  });
+
   test("reports a removed stack on stderr and rejects bad arguments", () => {
     expect(changedStacks(["stacks/Pulumi.gone-dev.yaml"]).stderr).toContain(
       "stacks/Pulumi.gone-dev.yaml no longer exists",
@@ -349,7 +438,7 @@ describe("changed-stacks.sh", () => {
 
   test("on the project: the stacks, environments and use cases the config loader sees", () => {
     const stacks = listStacks(PROJECT_ROOT);
-    expect(changedStacks([], ["--all"], PROJECT_ROOT).stacks).toEqual(stacks);
+    expect(changedStacks([], ["--all"], PROJECT_ROOT, true).stacks).toEqual(stacks);
     for (const stack of stacks) {
       const { spec } = loadStack(stack, { rootDir: PROJECT_ROOT, profiles, crossCheck: false });
       expect(changedStacks([`Pulumi.${spec.environment}.yaml`], [], PROJECT_ROOT).stacks).toContain(stack);
