@@ -141,30 +141,33 @@ describe("pull requests", () => {
 
   test("checks, then a preview per touched stack with the policy pack, posted on the pull request", () => {
     expect(pr.jobs.checks!.uses).toBe("./.github/workflows/checks.yml");
-    const preview = pr.jobs.preview!;
-    expect(preview.strategy?.matrix?.stack).toBe("${{ fromJSON(needs.changes.outputs.stacks) }}");
-    expect(preview["runs-on"]).toContain("self-hosted");
-    const [step, ...others] = pulumiSteps(preview);
-    expect(others).toEqual([]);
-    expect(step!.with).toMatchObject({
-      command: "preview",
-      "stack-name": "${{ matrix.stack }}",
-      "cloud-url": "${{ secrets.PULUMI_BACKEND_URL }}",
-      policyPacks: "policy",
-      "comment-on-pr": true,
-    });
-    expect(step!.env?.PULUMI_CONFIG_PASSPHRASE).toBe("${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
-    const changes = pr.jobs.changes!;
-    expect(changes.steps!.map((s) => s.run ?? "").join("\n")).toContain(".github/scripts/changed-stacks.sh");
+    for (const kind of ["nonprod", "prod"]) {
+      const preview = pr.jobs[`preview-${kind}`]!;
+      expect(preview.strategy?.matrix?.stack).toBe(`\${{ fromJSON(needs.changes.outputs.${kind}) }}`);
+      const [step, ...others] = pulumiSteps(preview);
+      expect(others).toEqual([]);
+      expect(step!.with).toMatchObject({
+        command: "preview",
+        "stack-name": "${{ matrix.stack }}",
+        policyPacks: "policy",
+        "comment-on-pr": true,
+      });
+    }
+    const changes = pr.jobs.changes!.steps!.map((s) => s.run ?? "").join("\n");
+    expect(changes).toContain(".github/scripts/changed-stacks.sh --only nonprod");
+    expect(changes).toContain(".github/scripts/changed-stacks.sh --only prod");
   });
 
-  test("the preview job has the fork guard and is the only job that sees secrets", () => {
-    const preview = pr.jobs.preview!;
-    expect(preview.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
-    expect(preview.if).toContain("needs.changes.outputs.stacks != '[]'");
-    expect(preview.needs).toEqual(["checks", "changes"]);
+  test("previews have the fork guard; prod previews wait in the approval-gated environment", () => {
+    expect(pr.jobs["preview-nonprod"]!.environment).toBe("preview");
+    expect(pr.jobs["preview-prod"]!.environment).toBe("production-preview");
+    for (const id of ["preview-nonprod", "preview-prod"]) {
+      const preview = pr.jobs[id]!;
+      expect(preview.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
+      expect(preview.needs).toEqual(["checks", "changes"]);
+    }
     for (const [id, job] of Object.entries(pr.jobs)) {
-      expect([id, JSON.stringify(job).includes("secrets.")]).toEqual([id, id === "preview"]);
+      expect([id, JSON.stringify(job).includes("secrets.")]).toEqual([id, id.startsWith("preview-")]);
     }
     expect(fs.readFileSync(path.join(WORKFLOWS, "checks.yml"), "utf8")).not.toContain("secrets.");
   });
@@ -173,12 +176,29 @@ describe("pull requests", () => {
 describe("deploys", () => {
   const deploy = workflows["deploy.yml"]!;
 
-  test("run on push to main (and by hand), one at a time, never cancelled", () => {
+  test("run on push to main (and by hand), one at a time repository-wide, never cancelled", () => {
     expect(deploy.on).toEqual({ push: { branches: ["main"] }, workflow_dispatch: null });
+    // A fixed group: a per-ref group would let a manual run from another branch run alongside.
     expect((deploy as unknown as { concurrency: unknown }).concurrency).toEqual({
-      group: "deploy-${{ github.ref }}",
+      group: "deploy",
       "cancel-in-progress": false,
     });
+  });
+
+  test("every job refuses any ref but main; every up job checks the ref before anything else", () => {
+    for (const [id, job] of Object.entries(deploy.jobs)) {
+      expect([id, job.if]).toEqual([id, expect.stringContaining("github.ref == 'refs/heads/main'")]);
+    }
+    for (const id of ["up-nonprod", "up-prod"]) {
+      const [first] = deploy.jobs[id]!.steps!;
+      expect(first!.env).toEqual({ REF: "${{ github.ref }}" });
+      const refuse = spawnSync("sh", ["-c", first!.run!], {
+        env: { REF: "refs/heads/feature" },
+        encoding: "utf8",
+      });
+      expect(refuse.status).toBe(1);
+      expect(spawnSync("sh", ["-c", first!.run!], { env: { REF: "refs/heads/main" } }).status).toBe(0);
+    }
   });
 
   test("every pulumi up of a prod stack runs in the protected production environment", () => {
@@ -191,15 +211,9 @@ describe("deploys", () => {
         id,
         `\${{ fromJSON(needs.changes.outputs.${prod ? "prod" : "nonprod"}) }}`,
       ]);
-      const environment = typeof job.environment === "object" ? job.environment.name : job.environment;
-      expect([id, environment]).toEqual([id, prod ? "production" : undefined]);
+      expect([id, job.environment]).toEqual([id, prod ? "production" : "development"]);
       for (const step of pulumiSteps(job)) {
-        expect(step.with).toMatchObject({
-          "stack-name": "${{ matrix.stack }}",
-          "cloud-url": "${{ secrets.PULUMI_BACKEND_URL }}",
-          policyPacks: "policy",
-        });
-        expect(step.env?.PULUMI_CONFIG_PASSPHRASE).toBe("${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
+        expect(step.with).toMatchObject({ "stack-name": "${{ matrix.stack }}", policyPacks: "policy" });
       }
     }
     const prodJob = deploy.jobs["up-prod"]!;
@@ -214,24 +228,97 @@ describe("deploys", () => {
   });
 });
 
-test("actions are pinned by version tag; reusable workflows exist", () => {
-  const uses = allJobs.flatMap(({ job }) => [job.uses, ...(job.steps ?? []).map((s) => s.uses)]);
-  for (const ref of uses.filter((u): u is string => u !== undefined)) {
-    if (ref.startsWith("./")) expect(fs.existsSync(path.join(PROJECT_ROOT, ref))).toBe(true);
-    else expect(ref).toMatch(/^[\w.-]+\/[\w.-]+@v\d+\.\d+\.\d+$/);
+/** GitHub environments whose secrets may be prod's; they have required reviewers (docs/ci.md). */
+const PROD_ENVIRONMENTS = ["production", "production-preview"];
+const NONPROD_ENVIRONMENTS = ["preview", "development"];
+
+test("secrets only through environments: prod's in the gated ones, never a shared name", () => {
+  for (const { file, id, job } of allJobs) {
+    const referenced = [...JSON.stringify(job).matchAll(/secrets\.(\w+)/g)].map((m) => m[1]!);
+    if (referenced.length === 0) continue;
+    const environment = typeof job.environment === "object" ? job.environment.name : job.environment;
+    const prod = PROD_ENVIRONMENTS.includes(String(environment));
+    expect([file, id, prod || NONPROD_ENVIRONMENTS.includes(String(environment))]).toEqual([file, id, true]);
+    // Per-environment names: a job never names the other side's secret, nor an unprefixed one
+    // that a repository-wide secret could fill.
+    for (const name of referenced) {
+      expect([file, id, name]).toEqual([file, id, expect.stringMatching(prod ? /^PROD_/ : /^NONPROD_/)]);
+    }
+    for (const step of pulumiSteps(job)) {
+      expect(step.with?.["cloud-url"]).toBe(
+        `\${{ secrets.${prod ? "PROD" : "NONPROD"}_PULUMI_BACKEND_URL }}`,
+      );
+      expect(step.env?.PULUMI_CONFIG_PASSPHRASE).toBe(
+        `\${{ secrets.${prod ? "PROD" : "NONPROD"}_PULUMI_CONFIG_PASSPHRASE }}`,
+      );
+    }
   }
 });
 
-test("the jobs that reach the lab run on the self-hosted runner; the others on GitHub's", () => {
+test("third-party actions pinned by full commit SHA with the tag in a comment; reusable workflows exist", () => {
+  const uses = allJobs.flatMap(({ job }) => [job.uses, ...(job.steps ?? []).map((s) => s.uses)]);
+  expect(uses.filter((u) => u !== undefined).length).toBeGreaterThan(0);
+  for (const ref of uses.filter((u): u is string => u !== undefined)) {
+    if (ref.startsWith("./")) expect(fs.existsSync(path.join(PROJECT_ROOT, ref))).toBe(true);
+    else expect(ref).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
+  }
+  // The comment keeps the version readable and is what Dependabot updates along with the SHA.
+  for (const file of files) {
+    for (const line of fs.readFileSync(path.join(WORKFLOWS, file), "utf8").split("\n")) {
+      const uses = /^\s*(?:- )?uses: ([^.][^\s]*)(.*)$/.exec(line);
+      if (uses) expect([file, uses[2]]).toEqual([file, expect.stringMatching(/^ # v\d+\.\d+\.\d+$/)]);
+    }
+  }
+});
+
+test("an exact Pulumi CLI version in every Pulumi step, the SDK's", () => {
+  const sdk = (
+    JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+    }
+  ).dependencies["@pulumi/pulumi"];
+  const steps = allJobs.flatMap(({ job }) => pulumiSteps(job));
+  expect(steps.length).toBe(4);
+  for (const step of steps) expect(String(step.with?.["pulumi-version"])).toBe(sdk);
+});
+
+test("Dependabot keeps the actions and the npm dependencies current", () => {
+  const config = parse(fs.readFileSync(path.join(PROJECT_ROOT, ".github", "dependabot.yml"), "utf8")) as {
+    version: number;
+    updates: { "package-ecosystem": string; directory: string }[];
+  };
+  expect(config.version).toBe(2);
+  expect(config.updates.map((u) => [u["package-ecosystem"], u.directory])).toEqual([
+    ["github-actions", "/"],
+    ["npm", "/"],
+  ]);
+});
+
+test("the jobs that reach the lab run on the self-hosted runners; the others on GitHub's", () => {
   for (const { file, id, job } of allJobs) {
     if (job.uses) continue;
     const lab = pulumiSteps(job).length > 0;
+    // Deploy runners are a separate group that only main's deploy workflow may use (docs/ci.md).
+    const runner = file === "deploy.yml" ? "homelab-deploy" : "homelab-preview";
     expect([file, id, job["runs-on"]]).toEqual([
       file,
       id,
-      lab ? ["self-hosted", "linux", "homelab"] : "ubuntu-latest",
+      lab ? ["self-hosted", "linux", runner] : "ubuntu-latest",
     ]);
   }
+});
+
+test("the project carries SECURITY.md and a LICENSE matching package.json", () => {
+  const license = (
+    JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {
+      license: string;
+    }
+  ).license;
+  expect(license).toBe("Apache-2.0");
+  const text = fs.readFileSync(path.join(PROJECT_ROOT, "LICENSE"), "utf8");
+  expect(text).toContain("Apache License");
+  expect(text).toContain("Version 2.0, January 2004");
+  expect(fs.readFileSync(path.join(PROJECT_ROOT, "SECURITY.md"), "utf8")).toMatch(/report/i);
 });
 
 // --- changed-stacks.sh --------------------------------------------------------------------------
