@@ -164,7 +164,13 @@ function run(argv: string[], env: NodeJS.ProcessEnv, answer?: Prompt) {
 
 /** XOA_URL as the provider takes it: a ws:// URL (the client turns it into http://). */
 function envFor(server: { url: string }, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { XOA_URL: server.url.replace(/^http:/, "ws:"), XOA_TOKEN: TOKEN, ...extra };
+  // The fake XO speaks plain HTTP on loopback: fleet refuses that unless told to accept it.
+  return {
+    XOA_URL: server.url.replace(/^http:/, "ws:"),
+    XOA_TOKEN: TOKEN,
+    FLEET_ALLOW_PLAINTEXT: "true",
+    ...extra,
+  };
 }
 
 function client(
@@ -318,6 +324,7 @@ describe("fleet snapshot", () => {
       XOA_URL: server.url,
       XOA_USER: "ops@lab",
       XOA_PASSWORD: "s3cret-pass",
+      FLEET_ALLOW_PLAINTEXT: "true",
     });
     expect(code).toBe(0);
     expect(text).toContain(`⚠ ${facts.hostnames[2]!}: planned, but no VM tagged cluster=legal-ai-dev`);

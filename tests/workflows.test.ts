@@ -308,6 +308,28 @@ test("the jobs that reach the lab run on the self-hosted runners; the others on 
   }
 });
 
+test("documented kubeconfig commands write 0600 and git ignores the file (issue 14 finding 11)", () => {
+  for (const doc of ["README.md", "docs/operations.md"]) {
+    const lines = fs
+      .readFileSync(path.join(PROJECT_ROOT, doc), "utf8")
+      .split("\n")
+      .filter((l) => /stack output kubeconfig .*>/.test(l));
+    expect([doc, lines.length > 0]).toEqual([doc, true]);
+    for (const line of lines)
+      expect([doc, line.trim()]).toEqual([doc, expect.stringMatching(/^\(umask 077; /)]);
+  }
+  // The umask really gives 0600 to what the redirection creates.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubeconfig-"));
+  try {
+    spawnSync("sh", ["-c", "umask 022; (umask 077; echo apiVersion: v1 > kubeconfig)"], { cwd: dir });
+    expect(fs.statSync(path.join(dir, "kubeconfig")).mode & 0o777).toBe(0o600);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const ignored = spawnSync("git", ["check-ignore", "--no-index", "-q", "kubeconfig"], { cwd: PROJECT_ROOT });
+  expect(ignored.status).toBe(0);
+});
+
 test("the project carries SECURITY.md and a LICENSE matching package.json", () => {
   const license = (
     JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {
