@@ -11,6 +11,7 @@ import type { AddressInfo } from "net";
 
 export interface Inventory {
   pools: { id: string; name_label: string }[];
+  hosts?: { id: string; name_label: string; $pool: string }[];
   templates: { id: string; name_label: string; $pool: string }[];
   srs: { id: string; name_label: string; $pool: string }[];
   pifs: { id: string; device: string; vlan: number; $host: string; $pool: string; $network: string }[];
@@ -139,6 +140,7 @@ export async function startXoServer(options: XoServerOptions): Promise<XoServer>
 
   const collections: Record<string, () => { id: string }[]> = {
     pools: () => inventory.pools,
+    hosts: () => inventory.hosts ?? [],
     "vm-templates": () => inventory.templates,
     srs: () => inventory.srs,
     pifs: () => inventory.pifs,
