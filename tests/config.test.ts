@@ -550,6 +550,13 @@ const BAD_CONFIGS: BadConfig[] = [
     count: 4,
   },
   {
+    // Issue 14 finding 2 (other config strings): cloud-init copies /usr/share/zoneinfo/<zone>.
+    name: "a time zone that walks out of the zoneinfo folder",
+    modify: (p) => (self(p).nodes = { timezone: "../../../etc/shadow" }),
+    expected: [{ key: "cluster-orchestrator:nodes.timezone", file: SELF_FILE, message: "IANA time zone" }],
+    count: 1,
+  },
+  {
     // Issue 14 finding 12: refused by name, whatever zod would make of it.
     name: "prototype keys in a stack file, nested and at the top",
     modify: (p) =>

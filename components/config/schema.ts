@@ -171,7 +171,14 @@ export const specSchema = z.strictObject({
     adminUser: shortName.default("ops"),
     sshAuthorizedKeys: z.array(sshKey).min(1),
     packages: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.-]*$/)).default([]),
-    timezone: z.string().min(1).default("UTC"),
+    /** An IANA zone name: cloud-init joins it to /usr/share/zoneinfo/ (no `..`, no shell characters). */
+    timezone: z
+      .string()
+      .regex(
+        /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/,
+        "must be an IANA time zone such as Europe/Paris",
+      )
+      .default("UTC"),
   }),
   pools: z.record(shortName, poolSchema),
   rke2: rke2Schema,
