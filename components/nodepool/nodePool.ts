@@ -23,8 +23,7 @@ export interface NodePoolArgs {
   timeouts: { create: string; update: string; delete: string };
   /**
    * Passed to every VM. Component options do not reach children, so this is an argument.
-   * Default: ["template"], so a new golden template applies to new nodes and existing ones are
-   * rolled deliberately (docs/nodes.md), never all servers at once.
+   * Default DEFAULT_IGNORE_CHANGES. `[]` replaces whole pools deliberately.
    */
   ignoreChanges?: string[];
   /**
@@ -46,6 +45,14 @@ export interface NodePoolArgs {
  */
 export const NODE_IDENTITY_PATHS = ["networks[*].macAddress", "networks[*].expectedIpCidr"];
 
+/**
+ * Inputs whose change would replace every VM at once, so they apply to new nodes and existing
+ * ones are rolled deliberately, one at a time (docs/nodes.md): a new golden template, and
+ * destroyCloudConfigVdiAfterBoot, which is ForceNew in the provider (v0.37.3) and so would
+ * otherwise replace every VM created before it was set, all servers together.
+ */
+export const DEFAULT_IGNORE_CHANGES = ["template", "destroyCloudConfigVdiAfterBoot"];
+
 export class NodePool extends pulumi.ComponentResource {
   readonly vms: Record<string, xo.Vm> = {};
 
@@ -61,7 +68,7 @@ export class NodePool extends pulumi.ComponentResource {
           parent: this,
           deleteBeforeReplace: true,
           customTimeouts: args.timeouts,
-          ignoreChanges: args.ignoreChanges ?? ["template"],
+          ignoreChanges: args.ignoreChanges ?? DEFAULT_IGNORE_CHANGES,
           replaceOnChanges: args.replaceOnChanges ?? NODE_IDENTITY_PATHS,
           dependsOn: args.dependsOn ?? [],
           // The engine already keeps outputs of secret inputs secret; this states it for the state file.
