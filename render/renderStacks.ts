@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../components/config/errors";
-import { listStacks } from "../components/config/sources";
+import { listStacks, stackFile } from "../components/config/sources";
 import { PROJECT_ROOT } from "../components/program";
 import { redact } from "./report";
 import { runStack } from "./runStack";
@@ -29,7 +29,9 @@ export async function renderStacks(
   for (const stack of stacks) {
     // Only names from stacks/: a typo (or `../x`) must never pick the directory to remove.
     if (!known.includes(stack)) {
-      io.error(`unknown stack '${stack}'; stacks: ${known.join(", ")}\n`);
+      io.error(
+        `unknown stack '${stack}' (${stackFile(stack)}): file not found; stacks: ${known.join(", ")}\n`,
+      );
       failed++;
       continue;
     }

@@ -42,5 +42,7 @@ test("a name that is not a stack in stacks/ removes nothing", async () => {
   await expect(renderStacks(["../victim", "nope-dev"], outRoot, io, root)).resolves.toBe(2);
 
   expect(fs.existsSync(path.join(root, "victim"))).toBe(true);
-  expect(lines.join("\n")).toContain("unknown stack '../victim'; stacks: legal-ai-dev");
+  expect(lines.join("\n")).toContain(
+    "unknown stack '../victim' (stacks/Pulumi.../victim.yaml): file not found; stacks: legal-ai-dev",
+  );
 });
