@@ -29,8 +29,11 @@ const SECRET = "[secret]";
 /** Shorter values would blank out ordinary words. */
 const MIN_VALUE_LENGTH = 4;
 const SECRET_NAME = String.raw`[A-Za-z0-9_.-]*(?:password|passwd|passphrase|token|secret|secret[_-]?key|access[_-]?key[_-]?id|api[_-]?key)`;
-/** `NAME=value`, `name: value`, `"name": "value"`, `name: 'value'`: the value up to whitespace, a quote or a comma. */
-const NAMED = new RegExp(String.raw`(\b${SECRET_NAME}["']?\s*[:=]\s*["']?)([^\s"',]+)`, "gi");
+/** `NAME=value`, `name: value`, `"name": "value"`, `name: 'value'`, `--name value`: the value up to whitespace, a quote or a comma. */
+const NAMED = new RegExp(
+  String.raw`(\b${SECRET_NAME}["']?\s*[:=]\s*["']?|--${SECRET_NAME}\s+["']?)([^\s"',]+)`,
+  "gi",
+);
 /** RKE2's secure token format, wherever it appears. */
 const RKE2_TOKEN = /\bK10[0-9a-f]{64}::[^\s"',]+/g;
 

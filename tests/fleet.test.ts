@@ -607,6 +607,7 @@ describe("fleet CLI: preview, up, destroy", () => {
             `joined with ${token} ok`,
             '{"rancherToken": "token-abcde:verylongsecret"}',
             "tokens: 3 created; nothing secret here",
+            "rke2 server --token flag-secret-value --debug",
           ],
         }),
         env: {
@@ -625,6 +626,7 @@ describe("fleet CLI: preview, up, destroy", () => {
         "agent-secret-value",
         "0123456789abcdef",
         "verylongsecret",
+        "flag-secret-value",
       ]) {
         expect([secret, text.includes(secret)]).toEqual([secret, false]);
       }
@@ -632,6 +634,7 @@ describe("fleet CLI: preview, up, destroy", () => {
       expect(text).toContain("legal-ai-dev | token: [secret]");
       expect(text).toContain("legal-ai-dev | joined with [secret] ok");
       expect(text).toContain("legal-ai-dev | tokens: 3 created; nothing secret here");
+      expect(text).toContain("legal-ai-dev | rke2 server --token [secret] --debug");
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
