@@ -41,7 +41,9 @@ export interface NodePoolArgs {
  * for. On a change the provider deletes and re-creates the VIF in place (`d.HasChange("network")`
  * in xoa/resource_xenorchestra_vm.go, terraform-provider-xenorchestra v0.37.3); the guest's
  * netplan, written once by cloud-init, still matches the old MAC. Replacing the VM re-runs
- * cloud-init with the new identity.
+ * cloud-init with the new identity. No perpetual replacement: the provider keeps
+ * expected_ip_cidr from state on read and suppresses equivalent MAC spellings
+ * (vifsToMapList, suppressEquivalentMAC), so these paths differ only on a real change.
  */
 export const NODE_IDENTITY_PATHS = ["networks[*].macAddress", "networks[*].expectedIpCidr"];
 
