@@ -2,22 +2,12 @@
  * Offline render: `npm run render -- <stack>` or `npm run render -- --all`.
  * Runs the real program under the SDK's mock runtime with a simulated XO inventory and writes
  * out/<stack>/plan.json, zone.txt and each node's cloud-init files. Exits 1 on a bad config or,
- * with --all, on any cross-stack collision.
+ * with --all, on any cross-stack collision; a stack that fails has no out/<stack>/ afterwards.
  */
 import * as path from "path";
-import { ConfigError } from "../components/config/errors";
 import { listStacks } from "../components/config/sources";
 import { PROJECT_ROOT } from "../components/program";
-import { redact } from "../render/report";
-import { runStack } from "../render/runStack";
-import { summary } from "../render/summary";
-import { writeRender } from "../render/write";
-
-async function renderOne(stack: string, outRoot: string): Promise<void> {
-  const run = await runStack(stack);
-  const { outDir, secrets } = writeRender(run, path.join(outRoot, stack));
-  console.log(redact(summary(run, path.relative(process.cwd(), outDir) || "."), secrets));
-}
+import { renderStacks } from "../render/renderStacks";
 
 async function main(argv: string[]): Promise<number> {
   const all = argv.includes("--all");
@@ -27,17 +17,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const outRoot = path.join(PROJECT_ROOT, "out");
-  let failed = 0;
-  for (const stack of stacks) {
-    try {
-      await renderOne(stack, outRoot);
-      console.log("");
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      console.error(`${error.message}\n`);
-      failed++;
-    }
-  }
+  const failed = await renderStacks(stacks, outRoot, { log: console.log, error: console.error });
   if (all) console.log(`${stacks.length - failed} of ${stacks.length} stacks rendered.`);
   return failed > 0 ? 1 : 0;
 }

@@ -26,7 +26,7 @@ import {
 } from "./snapshot";
 import { renderTable } from "./table";
 import { formatChanges, formatDuration, redactSecrets } from "./text";
-import { XoClient, XoError, xoSettingsFromEnv } from "./xoClient";
+import { plaintextProblem, XoClient, XoError, xoSettingsFromEnv } from "./xoClient";
 
 export interface FleetDeps {
   rootDir: string;
@@ -140,6 +140,8 @@ export function parseFleetArgs(argv: string[]): Parsed {
   };
 }
 
+const COMMANDS = ["preview", "up", "destroy", "snapshot", "doctor"];
+
 export async function main(argv: string[], deps: FleetDeps): Promise<number> {
   const safe: FleetDeps = {
     ...deps,
@@ -152,6 +154,8 @@ export async function main(argv: string[], deps: FleetDeps): Promise<number> {
       safe.out(USAGE);
       return EXIT_OK;
     }
+    const plaintext = plaintextProblem(deps.env);
+    if (plaintext !== null && COMMANDS.includes(args.command)) throw new XoError(plaintext);
     switch (args.command) {
       case "preview":
       case "up":
@@ -179,6 +183,12 @@ export async function main(argv: string[], deps: FleetDeps): Promise<number> {
 
 // ---------------------------------------------------------------------------------------------
 // preview / up / destroy
+
+/** The run's log folder, 0700 (and its parent, fleet's log root): only the operator reads logs. */
+function openLogDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const d of [path.dirname(dir), dir]) fs.chmodSync(d, 0o700);
+}
 
 function clock(date: Date): string {
   return date.toISOString().slice(11, 19);
@@ -211,7 +221,7 @@ async function runCommand(action: Action, args: Parsed, deps: FleetDeps): Promis
   const logDir = deps.logDir === null ? null : path.join(deps.logDir, `${runId}-${action}`);
   const logFile = (stack: string) => {
     if (logDir === null) return null;
-    fs.mkdirSync(logDir, { recursive: true });
+    openLogDir(logDir);
     return path.join(logDir, `${stack}.log`);
   };
 
@@ -228,7 +238,9 @@ async function runCommand(action: Action, args: Parsed, deps: FleetDeps): Promis
         return;
       case "output": {
         const file = logFile(event.stack);
-        if (file !== null) fs.appendFileSync(file, `${redactSecrets(event.line, deps.env)}\n`);
+        // 0600 on creation: a stack's log can still hold what redaction does not recognise.
+        if (file !== null)
+          fs.appendFileSync(file, `${redactSecrets(event.line, deps.env)}\n`, { mode: 0o600 });
         if (args.verbose) deps.out(`${event.stack} | ${event.line}`);
         return;
       }

@@ -23,6 +23,8 @@ export interface ClusterFacts {
   networkName: string;
   existingNetwork: boolean;
   xo: { pool: string; template: string; sr: string; pifDevice: string };
+  /** Each XO host a pool pins its nodes to (pools.<pool>.affinityHost), with those pools. */
+  affinityHosts: { host: string; pools: string[] }[];
   rancherMode: "import" | "custom" | "none";
   /** The environment layer file, for "set it in …" hints. */
   environmentFile: string;
@@ -49,9 +51,19 @@ export function clusterFacts(loaded: LoadedStack): ClusterFacts {
     networkName: existing ?? networkName(plan.cluster.name, plan.network.vlan),
     existingNetwork: existing !== undefined,
     xo: { pool: spec.xo.pool, template: spec.xo.template, sr: spec.xo.sr, pifDevice: spec.xo.pifDevice },
+    affinityHosts: affinityHosts(plan.nodes),
     rancherMode: spec.rancher.mode,
     environmentFile:
       loaded.files.find((f) => /^Pulumi\.[^/]+\.yaml$/.test(f)) ?? `Pulumi.${plan.environment}.yaml`,
     capacity: capacityFacts(loaded),
   };
+}
+
+function affinityHosts(nodes: LoadedStack["plan"]["nodes"]): ClusterFacts["affinityHosts"] {
+  const pools = new Map<string, Set<string>>();
+  for (const node of nodes) {
+    if (node.affinityHost === null) continue;
+    pools.set(node.affinityHost, (pools.get(node.affinityHost) ?? new Set()).add(node.pool));
+  }
+  return [...pools].map(([host, names]) => ({ host, pools: [...names].sort() }));
 }

@@ -69,7 +69,7 @@ export async function runDoctor(cluster: ClusterFacts, options: DoctorOptions): 
 }
 
 async function xoChecks(cluster: ClusterFacts, options: DoctorOptions): Promise<Check[]> {
-  const names = ["pool", "template", "SR", "PIF", "VLAN", "host names", "MACs"];
+  const names = ["pool", "template", "SR", "affinity", "PIF", "VLAN", "host names", "MACs"];
   const skipAll = (why: string) => names.map((name) => ({ name, status: "skip" as const, detail: why }));
   const { xo } = options;
   if (xo instanceof XoError) {
@@ -138,6 +138,7 @@ async function xoChecks(cluster: ClusterFacts, options: DoctorOptions): Promise<
 
   checks.push(await inPool(xo, "template", "vm-templates", cluster.xo.template, pool, `xo.template`, env));
   checks.push(await inPool(xo, "SR", "srs", cluster.xo.sr, pool, `xo.sr`, env));
+  checks.push(await affinityCheck(xo, cluster, pool));
 
   let pifs: Pif[] = [];
   try {
@@ -180,6 +181,37 @@ async function xoChecks(cluster: ClusterFacts, options: DoctorOptions): Promise<
   checks.push(await hostnameCheck(xo, cluster, options.deployed, known));
   checks.push(await macCheck(xo, cluster, options.deployed, known));
   return checks;
+}
+
+/**
+ * Every host a pool pins its nodes to exists exactly once in the pool (the provider's host lookup
+ * would otherwise fail at preview, after the other names passed here).
+ */
+async function affinityCheck(xo: XoClient, cluster: ClusterFacts, pool: Named): Promise<Check> {
+  const name = "affinity";
+  if (cluster.affinityHosts.length === 0) return { name, status: "ok", detail: "no pool pins a host" };
+  try {
+    const hosts = (await xo.list<Named>("hosts", ["name_label", "$pool"])).filter((h) => h.$pool === pool.id);
+    const problems = cluster.affinityHosts.flatMap(({ host, pools }) => {
+      const found = hosts.filter((h) => h.name_label === host).length;
+      if (found === 1) return [];
+      const keys = pools.map((p) => `cluster-orchestrator:pools.${p}.affinityHost`).join(", ");
+      return [found === 0 ? `no host '${host}' (${keys})` : `${found} hosts named '${host}' (${keys})`];
+    });
+    if (problems.length === 0) {
+      const listed = cluster.affinityHosts.map((a) => `'${a.host}'`).join(", ");
+      return { name, status: "ok", detail: `${listed} in pool '${pool.name_label}'` };
+    }
+    const known = hosts.map((h) => h.name_label).sort();
+    return {
+      name,
+      status: "fail",
+      detail: `${problems.join("; ")} in pool '${pool.name_label}'; its hosts: ${known.join(", ") || "none"}`,
+      fix: `set the affinityHost in stacks/Pulumi.${cluster.stack}.yaml (or ${cluster.environmentFile}) to one of the pool's hosts, or rename the host in XO`,
+    };
+  } catch (error) {
+    return { name, status: "fail", detail: message(error) };
+  }
 }
 
 async function inPool(

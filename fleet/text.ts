@@ -1,4 +1,4 @@
-/** Small text helpers for fleet output: error first lines, durations, change counts, redaction. */
+/** Small text helpers for fleet output: error first lines, durations, change counts. */
 
 const GENERIC_ERROR = /^(update|preview|destroy|refresh) failed\.?$/i;
 const COMMAND_RESULT_LABEL = /^(code: -?\d+|stdout:|stderr:|err\?:)\s*$/;
@@ -58,23 +58,5 @@ export function formatChanges(changes: Partial<Record<string, number>> | null): 
   return parts.length > 0 ? parts.join(" ") : "no changes";
 }
 
-/** Environment variables whose values must never be printed. */
-export const SECRET_ENV_VARS = [
-  "XOA_PASSWORD",
-  "XOA_TOKEN",
-  "RANCHER_TOKEN_KEY",
-  "RANCHER_SECRET_KEY",
-  "RANCHER_ACCESS_KEY",
-  "PULUMI_CONFIG_PASSPHRASE",
-  "PULUMI_ACCESS_TOKEN",
-];
-
-/** Replaces every secret environment value found in the text by `[secret]` (a safety net). */
-export function redactSecrets(text: string, env: NodeJS.ProcessEnv): string {
-  let out = text;
-  const values = SECRET_ENV_VARS.map((k) => env[k])
-    .filter((v): v is string => v !== undefined && v.length >= 4)
-    .sort((a, b) => b.length - a.length);
-  for (const value of values) out = out.split(value).join("[secret]");
-  return out;
-}
+// Redaction lives in redact.ts; re-exported for the callers that import it from here.
+export { redactSecrets, SECRET_ENV_VARS } from "./redact";

@@ -81,6 +81,26 @@ export function xoBaseUrl(xoaUrl: string): string {
   return `${scheme}//${url.host}${path}`;
 }
 
+/** Set to `true` to let fleet send credentials over ws:// or http:// (a lab without TLS). */
+export const ALLOW_PLAINTEXT_VAR = "FLEET_ALLOW_PLAINTEXT";
+
+/**
+ * Why fleet refuses this environment's endpoints, or null: XOA_URL ws:// / http:// and
+ * RANCHER_URL http:// would send the XO token or password and the Rancher token in clear to
+ * anyone on the path, unless FLEET_ALLOW_PLAINTEXT=true says the operator accepts that.
+ */
+export function plaintextProblem(env: NodeJS.ProcessEnv): string | null {
+  if (env[ALLOW_PLAINTEXT_VAR] === "true") return null;
+  const plain = [
+    ["XOA_URL", env.XOA_URL, /^\s*(ws|http):\/\//i, "wss://"],
+    ["RANCHER_URL", env.RANCHER_URL, /^\s*http:\/\//i, "https://"],
+  ] as const;
+  const found = plain.filter(([, value, pattern]) => value !== undefined && pattern.test(value));
+  if (found.length === 0) return null;
+  const names = found.map(([name, , , secure]) => `${name} (use ${secure})`).join(" and ");
+  return `${names} would send credentials unencrypted; set ${ALLOW_PLAINTEXT_VAR}=true to accept that on a trusted network`;
+}
+
 export interface XoSettings {
   baseUrl: string;
   credentials: XoCredentials;
@@ -93,6 +113,8 @@ export function xoSettingsFromEnv(env: NodeJS.ProcessEnv): XoSettings {
   if (url === undefined || url.trim() === "") {
     throw new XoError("XOA_URL is not set (e.g. export XOA_URL=wss://xo.lab.example.net)");
   }
+  const plaintext = plaintextProblem({ XOA_URL: url, [ALLOW_PLAINTEXT_VAR]: env[ALLOW_PLAINTEXT_VAR] });
+  if (plaintext !== null) throw new XoError(plaintext);
   const token = env.XOA_TOKEN?.trim();
   const user = env.XOA_USER?.trim();
   const password = env.XOA_PASSWORD;

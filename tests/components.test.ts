@@ -47,7 +47,7 @@ test("Cluster: every child carries its options; VMs are delete-before-replace wi
   for (const vm of vms) {
     expect(vm.opts.deleteBeforeReplace).toBe(true);
     expect(vm.opts.customTimeouts).toEqual({ create: "20m", update: "20m", delete: "10m" });
-    expect(vm.opts.ignoreChanges).toEqual(["template"]);
+    expect(vm.opts.ignoreChanges).toEqual(["template", "destroyCloudConfigVdiAfterBoot"]);
     expect(vm.opts.parent).toBeInstanceOf(NodePool);
   }
   const [network] = captured.filter((c) => c.type === "xenorchestra:index/xoaNetwork:XoaNetwork");

@@ -462,9 +462,142 @@ const BAD_CONFIGS: BadConfig[] = [
     count: 1,
   },
   {
+    // Issue 9 finding 17: the key and the layers that exist, not "file not found" plus advice to
+    // copy network/xo/nodes/rke2 into the stack file.
+    name: "environment naming a layer that does not exist",
+    modify: (p) => {
+      p.environments.prod = envLayer("prod");
+      self(p).environment = "staging";
+      self(p).useCase = "legal-ai";
+    },
+    stack: "legal-ai-dev",
+    expected: [
+      {
+        key: "cluster-orchestrator:environment",
+        file: SELF_FILE,
+        message: "environment 'staging' has no layer Pulumi.staging.yaml; layers that exist: dev, prod",
+      },
+      { key: "cluster-orchestrator:useCase", file: SELF_FILE, message: "must be named" },
+    ],
+    count: 2,
+  },
+  {
     name: "missing environment layer file",
     modify: (p) => delete p.environments.dev,
-    expected: [{ key: "cluster-orchestrator:*", file: ENV_FILE, message: "file not found" }],
+    expected: [
+      {
+        key: "cluster-orchestrator:environment",
+        file: SELF_FILE,
+        message: "environment 'dev' has no layer Pulumi.dev.yaml; layers that exist: none",
+      },
+    ],
+    count: 1,
+  },
+  {
+    // Issue 9 finding 16: a placeholder body is not a key; sshpk parses the line for real.
+    name: "placeholder SSH key in the environment layer",
+    modify: (p) =>
+      (p.environments.dev!.nodes.sshAuthorizedKeys = [SSH_KEY, "ssh-ed25519 paste-your-key-here"]),
+    expected: [
+      {
+        key: "cluster-orchestrator:nodes.sshAuthorizedKeys.1",
+        file: ENV_FILE,
+        message: "'paste-your-key-here' is not a ssh-ed25519 public key",
+      },
+    ],
+    count: 1,
+  },
+  {
+    name: "SSH key whose type does not match its body, and a truncated one",
+    modify: (p) =>
+      (self(p).nodes = {
+        sshAuthorizedKeys: [SSH_KEY.replace("ssh-ed25519", "ssh-rsa"), SSH_KEY.slice(0, 40)],
+      }),
+    expected: [
+      { key: "cluster-orchestrator:nodes.sshAuthorizedKeys.0", file: SELF_FILE, message: "not a ssh-rsa" },
+      {
+        key: "cluster-orchestrator:nodes.sshAuthorizedKeys.1",
+        file: SELF_FILE,
+        message: "not a ssh-ed25519",
+      },
+    ],
+    count: 2,
+  },
+  {
+    // Issue 14 finding 2 (schema part): the proven injection's label value, and its siblings.
+    name: "pool labels and taints outside Kubernetes' syntax",
+    modify: (p) =>
+      (self(p).pools = {
+        worker: {
+          labels: { tier: "$(touch /pwned)", "bad key;id": "x", "example.com/ok": "" },
+          taints: ["dedicated=a`id`:NoSchedule", "x:Sometimes", "example.com/burst=true:NoSchedule"],
+        },
+      }),
+    expected: [
+      {
+        key: "cluster-orchestrator:pools.worker.labels.tier",
+        file: SELF_FILE,
+        message: "label value '$(touch /pwned)'",
+      },
+      {
+        key: "cluster-orchestrator:pools.worker.labels.bad key;id",
+        file: SELF_FILE,
+        message: "label key 'bad key;id'",
+      },
+      { key: "cluster-orchestrator:pools.worker.taints.0", file: SELF_FILE, message: "label value 'a`id`'" },
+      { key: "cluster-orchestrator:pools.worker.taints.1", file: SELF_FILE, message: "effect 'Sometimes'" },
+    ],
+    count: 4,
+  },
+  {
+    // Issue 14 finding 2 (other config strings): cloud-init copies /usr/share/zoneinfo/<zone>.
+    name: "a time zone that walks out of the zoneinfo folder",
+    modify: (p) => (self(p).nodes = { timezone: "../../../etc/shadow" }),
+    expected: [{ key: "cluster-orchestrator:nodes.timezone", file: SELF_FILE, message: "IANA time zone" }],
+    count: 1,
+  },
+  {
+    // Issue 14 finding 12: refused by name, whatever zod would make of it.
+    name: "prototype keys in a stack file, nested and at the top",
+    modify: (p) =>
+      (p.stacks[SELF] = [
+        "config:",
+        "  cluster-orchestrator:environment: dev",
+        "  cluster-orchestrator:useCase: legal-ai",
+        "  cluster-orchestrator:cluster:",
+        "    number: 1",
+        "    __proto__:",
+        "      polluted: yes",
+        "  cluster-orchestrator:__proto__:",
+        "    polluted: yes",
+        "  cluster-orchestrator:pools:",
+        "    worker:",
+        "      labels:",
+        "        constructor: x",
+        "",
+      ].join("\n")),
+    expected: [
+      {
+        key: "cluster-orchestrator:cluster.__proto__",
+        file: SELF_FILE,
+        message: "'__proto__' cannot be a key",
+      },
+      { key: "cluster-orchestrator:__proto__", file: SELF_FILE, message: "JavaScript's object prototype" },
+      {
+        key: "cluster-orchestrator:pools.worker.labels.constructor",
+        file: SELF_FILE,
+        message: "'constructor'",
+      },
+    ],
+    count: 3,
+  },
+  {
+    name: "prototype key in the environment layer",
+    modify: (p) =>
+      ((p.environments as Record<string, unknown>).dev =
+        "config:\n  cluster-orchestrator:network:\n    prototype:\n      mtu: 9000\n"),
+    expected: [{ key: "cluster-orchestrator:network.prototype", file: ENV_FILE, message: "'prototype'" }],
+    count: 1,
   },
   {
     name: "missing stack file",
@@ -509,6 +642,8 @@ const BAD_CONFIGS: BadConfig[] = [
 describe("bad configurations", () => {
   test.each(BAD_CONFIGS)("$name", ({ modify, stack = SELF, expected, count }) => {
     const error = configErrorOf(project(modify), stack);
+    // No row may leave a key on Object.prototype behind (issue 14 finding 12).
+    expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain("polluted");
     for (const problem of expected) {
       expect(error.problems).toContainEqual<ConfigProblem>({
         key: problem.key,

@@ -428,6 +428,9 @@ describe("confirm", () => {
 describe("fleet CLI: preview, up, destroy", () => {
   test("up --env dev runs the dev stacks, prints progress and the summary, keeps each stack's output", async () => {
     const logDir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-logs-"));
+    // A shared folder as a careless setup leaves it; the run must not inherit it.
+    fs.chmodSync(logDir, 0o755);
+    const umask = process.umask(0o022);
     try {
       const h = harness(fleetProject(), {
         runner: new FakeRunner({ output: ["Updating (x)", "  + 3 to create"] }),
@@ -450,7 +453,14 @@ describe("fleet CLI: preview, up, destroy", () => {
       expect(fs.readFileSync(path.join(logDir, run!, "legal-ai-dev.log"), "utf8")).toBe(
         "Updating (x)\n  + 3 to create\n",
       );
+      // Issue 14 finding 11: only the operator reads the logs, whatever the umask.
+      expect(fs.statSync(path.join(logDir, run!)).mode & 0o777).toBe(0o700);
+      expect(fs.statSync(logDir).mode & 0o777).toBe(0o700);
+      for (const log of fs.readdirSync(path.join(logDir, run!))) {
+        expect([log, fs.statSync(path.join(logDir, run!, log)).mode & 0o777]).toEqual([log, 0o600]);
+      }
     } finally {
+      process.umask(umask);
       fs.rmSync(logDir, { recursive: true, force: true });
     }
   });
@@ -556,6 +566,78 @@ describe("fleet CLI: preview, up, destroy", () => {
     const yes = harness(fleetProject(), { prompt: fakePrompt(false) });
     expect(await main(["destroy", "--env", "dev", "--yes"], yes.deps)).toBe(0);
     expect(yes.runner.calls.map((c) => c.stack)).toEqual(["legal-ai-dev", "healthcare-dev"]);
+  });
+
+  test("a plain ws:// XOA_URL or http:// RANCHER_URL is refused unless explicitly allowed", async () => {
+    for (const [env, named] of [
+      [{ XOA_URL: "ws://xo.lab:80", XOA_TOKEN: "t0ken-value" }, "XOA_URL (use wss://)"],
+      [{ XOA_URL: "http://xo.lab", XOA_TOKEN: "t0ken-value" }, "XOA_URL (use wss://)"],
+      [{ XOA_URL: "wss://xo.lab", RANCHER_URL: "http://rancher.lab" }, "RANCHER_URL (use https://)"],
+    ] as const) {
+      const h = harness(fleetProject(), { env });
+      expect(await main(["up", "--stack", "legal-ai-dev"], h.deps)).toBe(1);
+      expect(h.runner.calls).toEqual([]);
+      expect(h.text()).toContain(`${named} would send credentials unencrypted`);
+      expect(h.text()).toContain("FLEET_ALLOW_PLAINTEXT=true");
+    }
+    const allowed = harness(fleetProject(), {
+      env: { XOA_URL: "ws://xo.lab:80", XOA_TOKEN: "t0ken-value", FLEET_ALLOW_PLAINTEXT: "true" },
+    });
+    expect(await main(["up", "--stack", "legal-ai-dev"], allowed.deps)).toBe(0);
+    const secure = harness(fleetProject(), {
+      env: { XOA_URL: "wss://xo.lab", RANCHER_URL: "https://r.lab" },
+    });
+    expect(await main(["preview", "--stack", "legal-ai-dev"], secure.deps)).toBe(0);
+  });
+
+  test("redaction by value (AWS keys, the passphrase file's content) and by name (RKE2 token lines)", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fleet-pass-"));
+    const passphraseFile = path.join(dir, "passphrase");
+    fs.writeFileSync(passphraseFile, "correct horse battery\n");
+    const token = `K10${"ab".repeat(32)}::server:0123456789abcdef`;
+    try {
+      const h = harness(fleetProject(), {
+        runner: new FakeRunner({
+          output: [
+            "backend key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY session FwoGZXIvYXdzEXAMPLE",
+            "passphrase was correct horse battery",
+            "token: plain-short-token-1",
+            "  agent-token: 'agent-secret-value'",
+            `RKE2_TOKEN=${token}`,
+            `joined with ${token} ok`,
+            '{"rancherToken": "token-abcde:verylongsecret"}',
+            "tokens: 3 created; nothing secret here",
+            "rke2 server --token flag-secret-value --debug",
+          ],
+        }),
+        env: {
+          AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+          AWS_SESSION_TOKEN: "FwoGZXIvYXdzEXAMPLE",
+          PULUMI_CONFIG_PASSPHRASE_FILE: passphraseFile,
+        },
+      });
+      expect(await main(["up", "--stack", "legal-ai-dev", "--verbose"], h.deps)).toBe(0);
+      const text = h.text();
+      for (const secret of [
+        "wJalrXUtnFEMI",
+        "FwoGZXIvYXdz",
+        "correct horse",
+        "plain-short-token-1",
+        "agent-secret-value",
+        "0123456789abcdef",
+        "verylongsecret",
+        "flag-secret-value",
+      ]) {
+        expect([secret, text.includes(secret)]).toEqual([secret, false]);
+      }
+      expect(text).toContain("legal-ai-dev | backend key [secret] session [secret]");
+      expect(text).toContain("legal-ai-dev | token: [secret]");
+      expect(text).toContain("legal-ai-dev | joined with [secret] ok");
+      expect(text).toContain("legal-ai-dev | tokens: 3 created; nothing secret here");
+      expect(text).toContain("legal-ai-dev | rke2 server --token [secret] --debug");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("secrets from the environment never reach the output", async () => {

@@ -176,7 +176,13 @@ function run(argv: string[], env: NodeJS.ProcessEnv, answer?: Prompt) {
 
 /** XOA_URL as the provider takes it: a ws:// URL (the client turns it into http://). */
 function envFor(server: { url: string }, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { XOA_URL: server.url.replace(/^http:/, "ws:"), XOA_TOKEN: TOKEN, ...extra };
+  // The fake XO speaks plain HTTP on loopback: fleet refuses that unless told to accept it.
+  return {
+    XOA_URL: server.url.replace(/^http:/, "ws:"),
+    XOA_TOKEN: TOKEN,
+    FLEET_ALLOW_PLAINTEXT: "true",
+    ...extra,
+  };
 }
 
 function client(
@@ -330,6 +336,7 @@ describe("fleet snapshot", () => {
       XOA_URL: server.url,
       XOA_USER: "ops@lab",
       XOA_PASSWORD: "s3cret-pass",
+      FLEET_ALLOW_PLAINTEXT: "true",
     });
     expect(code).toBe(0);
     expect(text).toContain(`⚠ ${facts.hostnames[2]!}: planned, but no VM tagged cluster=legal-ai-dev`);
@@ -458,12 +465,13 @@ describe("fleet doctor", () => {
       ["doctor", STACK],
       envFor(server, { RANCHER_URL: `${rancher.url}/v3/` }),
     );
-    expect(text.split("\n").slice(0, 13)).toEqual([
+    expect(text.split("\n").slice(0, 14)).toEqual([
       "Doctor for legal-ai-dev:",
       `  ✔ XO API      answers at ${server.url}, credentials accepted`,
       "  ✔ pool        'homelab' (pool-1)",
       "  ✔ template    'ubuntu-24.04-cloudinit' (tpl-1)",
       "  ✔ SR          'local-ssd' (sr-1)",
+      "  ✔ affinity    no pool pins a host",
       "  ✔ PIF         'eth1' on 1 host of the pool",
       "  ✔ VLAN        VLAN 101 is free on 'eth1'",
       "  ✔ host names  none of the 3 host names is taken",
@@ -475,6 +483,56 @@ describe("fleet doctor", () => {
     ]);
     expect(code).toBe(0);
     expect(rancher.hits).toEqual(["/ping"]);
+  });
+
+  test("affinity hosts are checked against the pool's hosts, each pool's key named (issue 9 finding 19)", async () => {
+    const pinned: ClusterFacts = {
+      ...facts,
+      affinityHosts: [
+        { host: "xcp-ng-01", pools: ["server"] },
+        { host: "xcp-ng-09", pools: ["search", "worker"] },
+        { host: "xcp-ng-02", pools: ["burst"] },
+      ],
+    };
+    const inv = inventory();
+    inv.hosts = [
+      { id: "host-1", name_label: "xcp-ng-01", $pool: POOL },
+      { id: "host-2", name_label: "xcp-ng-02", $pool: POOL },
+      { id: "host-2b", name_label: "xcp-ng-02", $pool: POOL },
+      { id: "host-9", name_label: "xcp-ng-09", $pool: "pool-2" },
+    ];
+    const server = await startXoServer({ inventory: inv, token: TOKEN });
+    servers.push(server);
+    const checks = await runDoctor(pinned, {
+      xo: client(server),
+      rancher: { url: undefined, http: nodeHttp() },
+      deployed: false,
+    });
+    expect(checks.find((c) => c.name === "affinity")).toEqual({
+      name: "affinity",
+      status: "fail",
+      detail:
+        "no host 'xcp-ng-09' (cluster-orchestrator:pools.search.affinityHost, cluster-orchestrator:pools.worker.affinityHost); " +
+        "2 hosts named 'xcp-ng-02' (cluster-orchestrator:pools.burst.affinityHost) in pool 'homelab'; its hosts: xcp-ng-01, xcp-ng-02, xcp-ng-02",
+      fix: "set the affinityHost in stacks/Pulumi.legal-ai-dev.yaml (or Pulumi.dev.yaml) to one of the pool's hosts, or rename the host in XO",
+    });
+    inv.hosts = [{ id: "host-1", name_label: "xcp-ng-01", $pool: POOL }];
+    const one: ClusterFacts = { ...facts, affinityHosts: [{ host: "xcp-ng-01", pools: ["server"] }] };
+    const ok = await runDoctor(one, {
+      xo: client(server),
+      rancher: { url: undefined, http: nodeHttp() },
+      deployed: false,
+    });
+    expect(ok.find((c) => c.name === "affinity")).toEqual({
+      name: "affinity",
+      status: "ok",
+      detail: "'xcp-ng-01' in pool 'homelab'",
+    });
+  });
+
+  test("the real healthcare-prod stack pins its servers to a host: doctor asks XO for it", () => {
+    const loaded = loadStack("healthcare-prod", { rootDir: REPO, profiles, crossCheck: false });
+    expect(clusterFacts(loaded).affinityHosts).toEqual([{ host: "xcp-ng-01", pools: ["server"] }]);
   });
 
   test("an ambiguous template name in the pool", async () => {

@@ -37,6 +37,7 @@ import {
   vmAddressInClusterSubnet,
   vmDeleteBeforeReplace,
   vmHostnameConvention,
+  vmNodeHardening,
   vmNoPlaintextSecrets,
   vmRequiredTags,
 } from "../policy/policies";
@@ -73,6 +74,9 @@ function vmProps(overrides: Record<string, unknown> = {}): Record<string, unknow
     networks: [{ networkId: "net-1", macAddress: "02:00:0a:0a:01:0b", expectedIpCidr: "10.10.1.11/32" }],
     cloudConfig: wireSecret(USER_DATA),
     cloudNetworkConfig: "version: 2\n",
+    memoryMin: 8 * 1024 ** 3,
+    memoryMax: 8 * 1024 ** 3,
+    destroyCloudConfigVdiAfterBoot: true,
     ...overrides,
   };
 }
@@ -168,13 +172,14 @@ async function stackViolations(
 beforeEach(() => forgetObservedSecrets());
 
 describe("the pack", () => {
-  test("six policies with unique names, mandatory unless they say otherwise, documented", () => {
+  test("seven policies with unique names, mandatory unless they say otherwise, documented", () => {
     const names = policies.map((p) => p.name);
     expect(names).toEqual([
       "vm-required-tags",
       "vm-hostname-convention",
       "vm-address-in-cluster-subnet",
       "vm-delete-before-replace",
+      "vm-node-hardening",
       "vm-no-plaintext-secrets",
       "prod-network-protected",
     ]);
@@ -424,6 +429,32 @@ describe("vm-delete-before-replace", () => {
       await violations(vmDeleteBeforeReplace, resourceArgs({ opts: { deleteBeforeReplace: false } })),
     ).toEqual([message]);
     expect(await violations(vmDeleteBeforeReplace, resourceArgs({ type: NETWORK, props: {} }))).toEqual([]);
+  });
+});
+
+describe("vm-node-hardening", () => {
+  test("passes with static memory and the config drive removed; unknowns are judged at up", async () => {
+    expect(await violations(vmNodeHardening, resourceArgs())).toEqual([]);
+    expect(
+      await violations(vmNodeHardening, resourceArgs({ props: vmProps({ memoryMin: UNKNOWN }) })),
+    ).toEqual([]);
+    expect(await violations(vmNodeHardening, resourceArgs({ type: NETWORK, props: {} }))).toEqual([]);
+  });
+
+  test("reports dynamic memory and a kept config drive", async () => {
+    const found = await violations(
+      vmNodeHardening,
+      resourceArgs({ props: vmProps({ memoryMin: 2 * 1024 ** 3, destroyCloudConfigVdiAfterBoot: false }) }),
+    );
+    expect(found).toEqual([
+      `VM memory is not static (memoryMin ${2 * 1024 ** 3}, memoryMax ${8 * 1024 ** 3}): ballooning can shrink a Kubernetes node`,
+      "VM keeps its cloud-init config drive after boot (destroyCloudConfigVdiAfterBoot is not true): its secrets stay readable from the guest",
+    ]);
+    const unset = await violations(
+      vmNodeHardening,
+      resourceArgs({ props: vmProps({ memoryMin: undefined, destroyCloudConfigVdiAfterBoot: undefined }) }),
+    );
+    expect(unset).toHaveLength(2);
   });
 });
 
@@ -732,6 +763,7 @@ describe("the pack under the real policy runtime (started as the CLI starts it)"
       ["vm-hostname-convention", analyzerPb.EnforcementLevel.MANDATORY],
       ["vm-address-in-cluster-subnet", analyzerPb.EnforcementLevel.MANDATORY],
       ["vm-delete-before-replace", analyzerPb.EnforcementLevel.MANDATORY],
+      ["vm-node-hardening", analyzerPb.EnforcementLevel.MANDATORY],
       ["vm-no-plaintext-secrets", analyzerPb.EnforcementLevel.REMEDIATE],
       ["prod-network-protected", analyzerPb.EnforcementLevel.MANDATORY],
     ]);

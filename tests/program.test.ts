@@ -59,6 +59,11 @@ describe.each(stacks)("stack %s", (stack) => {
       expect(nic!.expectedIpCidr).toBe(node.ip === null ? plan.network.cidr : `${node.ip}/32`);
       expect(vm.cpus).toBe(node.cpus);
       expect(vm.memoryMax).toBe(node.memoryMiB * 1024 * 1024);
+      // Issue 9 finding 8: static memory, so ballooning cannot shrink a node.
+      expect(vm.memoryMin).toBe(vm.memoryMax);
+      // Issue 9 finding 9: XO removes the config drive (secrets) once the VM has booted.
+      expect(vm.destroyCloudConfigVdiAfterBoot).toBe(true);
+      expect(vm.powerState ?? "Running").toBe("Running");
       expect(vm.disks.map((d) => d.size)).toEqual(
         [node.diskGiB, ...(node.dataDiskGiB === null ? [] : [node.dataDiskGiB])].map((g) => g * GiB),
       );
@@ -84,11 +89,19 @@ describe.each(stacks)("stack %s", (stack) => {
     }
   });
 
-  test("VM resource options: delete-before-replace, timeouts, template changes ignored", () => {
+  test("VM resource options: delete-before-replace, timeouts, template and config-drive changes ignored", () => {
     for (const vm of byType(run.resources, VM)) {
       expect(vm.options.deleteBeforeReplace).toBe(true);
       expect(vm.options.customTimeouts).toEqual({ create: "20m", update: "20m", delete: "10m" });
-      expect(vm.options.ignoreChanges).toEqual(["template"]);
+      // destroyCloudConfigVdiAfterBoot is ForceNew: ignored, so VMs created before it was set are
+      // not all replaced at once (they are rolled one at a time, docs/nodes.md).
+      expect(vm.options.ignoreChanges).toEqual(["template", "destroyCloudConfigVdiAfterBoot"]);
+      // Issue 9 finding 7: a new address or MAC replaces the VM (the provider would swap the VIF
+      // in place and the node's netplan, matched by MAC, would strand it). Each path is a real input.
+      expect(vm.options.replaceOnChanges).toEqual(["networks[*].macAddress", "networks[*].expectedIpCidr"]);
+      const [nic] = vmInputs(vm).networks;
+      for (const field of ["macAddress", "expectedIpCidr"] as const)
+        expect(nic![field]).toEqual(expect.any(String));
       expect(vm.options.additionalSecretOutputs).toContain("cloudConfig");
     }
   });

@@ -4,8 +4,12 @@
 #   git diff --name-only BASE HEAD | .github/scripts/changed-stacks.sh [--root DIR] [--all] [--only prod|nonprod]
 #
 # Reads changed paths (relative to the repository root, one per line) on stdin and prints e.g.
-# ["healthcare-dev","legal-ai-dev"] (sorted; [] when none). A stack's environment and use case come
-# from its file's cluster-orchestrator:environment / cluster-orchestrator:useCase keys.
+# ["healthcare-dev","legal-ai-dev"] (sorted; [] when none). A stack's environment and use case are
+# read by the program's own config loader (bin/stack-environments.ts), never by a line regex: a
+# `!!str prod` tag or a block scalar holding another `environment:` line reads as the program
+# reads it. A stack whose environment cannot be determined (unparsable file, missing or invalid
+# key, a name that is not <useCase>-<environment>) counts as prod: it only ever goes to the gated
+# job (fail closed), and it is in every environment's selection.
 #   stacks/Pulumi.<stack>.yaml                   -> that stack (while its file exists)
 #   Pulumi.<env>.yaml (an environment layer)     -> every stack of that environment
 #   stacks/<usecase>.ts (a use-case profile)     -> every stack of that use case
@@ -16,6 +20,8 @@
 # --all        every stack, whatever changed (stdin is not read)
 # --only ENV   prod: only stacks of the prod environment; nonprod: all others
 # --root DIR   the repository checkout (default: the current directory)
+# --identities FILE  read the stacks' identities from FILE (the output of bin/stack-environments.ts)
+#              instead of running the loader; for the tests' speed, the workflows never pass it
 set -euo pipefail
 
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
@@ -25,6 +31,7 @@ die() {
 }
 
 root=.
+identities_file=""
 all=false
 only=""
 while (($# > 0)); do
@@ -32,6 +39,11 @@ while (($# > 0)); do
     --root)
       (($# > 1)) || die "--root needs a directory"
       root=$2
+      shift 2
+      ;;
+    --identities)
+      (($# > 1)) || die "--identities needs a file"
+      identities_file=$2
       shift 2
       ;;
     --all)
@@ -56,35 +68,26 @@ case "$only" in
 esac
 [[ -d "$root/stacks" ]] || die "no stacks/ directory under '$root'"
 
-# Reads a stack file's cluster-orchestrator:environment / :useCase values (without quotes or
-# comment) into file_env / file_usecase, in bash alone (no process per file).
-read_stack_file() {
-  local line value
-  file_env=""
-  file_usecase=""
-  while IFS= read -r line || [[ -n "$line" ]]; do
-    [[ "$line" =~ ^[[:space:]]*cluster-orchestrator:(environment|useCase):[[:space:]]*(.*)$ ]] || continue
-    value=${BASH_REMATCH[2]%$'\r'}
-    value=${value%%[[:space:]]#*}
-    value=${value%"${value##*[![:space:]]}"}
-    value=${value#[\"\']}
-    value=${value%[\"\']}
-    if [[ "${BASH_REMATCH[1]}" == environment ]]; then file_env=$value; else file_usecase=$value; fi
-  done <"$1"
-}
+# The loader's reading of every stack: "<stack>\t<env or ?>\t<use case or ?>" per line. Needs
+# npm ci (tsx); without it the script fails instead of guessing.
+if [[ -n "$identities_file" ]]; then
+  identities=$(<"$identities_file")
+else
+  here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+  tsx="$here/../../node_modules/.bin/tsx"
+  [[ -x "$tsx" ]] || die "$tsx not found: run npm ci first"
+  identities=$("$tsx" "$here/../../bin/stack-environments.ts" "$root") || die "could not read the stack files under '$root'"
+fi
 
 declare -A env_of=() usecase_of=() selected=()
 stacks=()
-shopt -s nullglob
-for file in "$root"/stacks/Pulumi.*.yaml; do
-  stack=${file##*/Pulumi.}
-  stack=${stack%.yaml}
-  [[ "$stack" =~ ^[A-Za-z0-9._-]+$ ]] || die "unexpected stack file name '$file'"
-  read_stack_file "$file"
-  env_of[$stack]=${file_env:-${stack##*-}}
-  usecase_of[$stack]=${file_usecase:-${stack%-*}}
+while IFS=$'\t' read -r stack file_env file_usecase; do
+  [[ -n "$stack" ]] || continue
+  [[ "$stack" =~ ^[A-Za-z0-9._-]+$ ]] || die "unexpected stack name '$stack'"
+  env_of[$stack]=$file_env
+  usecase_of[$stack]=$file_usecase
   stacks+=("$stack")
-done
+done <<<"$identities"
 
 select_all() {
   local s
@@ -100,6 +103,8 @@ select_where() {
       selected[$s]=1
       found=0
     fi
+    # Undetermined ('?'): in every selection, so a change never skips it (not a match, though).
+    [[ "$value" != "?" ]] || selected[$s]=1
   done
   return $found
 }
@@ -143,8 +148,9 @@ out=()
 for s in ${stacks[@]+"${stacks[@]}"}; do
   [[ -n "${selected[$s]+set}" ]] || continue
   case "$only" in
-    prod) [[ "${env_of[$s]}" == prod ]] || continue ;;
-    nonprod) [[ "${env_of[$s]}" != prod ]] || continue ;;
+    # Fail closed: only a stack the loader reads as non-prod leaves the gated job.
+    prod) [[ "${env_of[$s]}" == prod || "${env_of[$s]}" == "?" ]] || continue ;;
+    nonprod) [[ "${env_of[$s]}" != prod && "${env_of[$s]}" != "?" ]] || continue ;;
   esac
   out+=("\"$s\"")
 done

@@ -15,7 +15,7 @@ import { ConfigError, configKey, type ConfigProblem } from "./errors";
 import { mergeLayers, sourceOf, type Layer, type Merged } from "./merge";
 import { poolsFor, type UseCaseProfile } from "./profile";
 import { specSchema, type ClusterSpec } from "./schema";
-import { environmentFile, listStacks, readConfigFile, stackFile } from "./sources";
+import { environmentFile, listEnvironments, listStacks, readConfigFile, stackFile } from "./sources";
 
 export interface LoadedStack {
   stack: string;
@@ -83,11 +83,6 @@ function loadAlone(stack: string, { rootDir, profiles }: LoadOptions): LoadedSta
         message: `unknown use case '${useCase}'; known: ${Object.keys(profiles).sort().join(", ")}`,
       });
   }
-  if (typeof environment === "string" && /^[a-z][a-z0-9-]*$/.test(environment)) {
-    const envSource = readConfigFile(rootDir, environmentFile(environment), problems);
-    if (envSource) layers.push({ source: envSource.file, values: envSource.values });
-  }
-  layers.push({ source: stackSource.file, values: stackSource.values });
   if (
     typeof environment === "string" &&
     typeof useCase === "string" &&
@@ -99,6 +94,23 @@ function loadAlone(stack: string, { rootDir, profiles }: LoadOptions): LoadedSta
       message: `stack '${stack}' must be named <useCase>-<environment> ('${useCase}-${environment}')`,
     });
   }
+  if (typeof environment === "string" && /^[a-z][a-z0-9-]*$/.test(environment)) {
+    const known = listEnvironments(rootDir);
+    if (!known.includes(environment)) {
+      // The keys the layer would have set are consequences, not separate mistakes: stop here.
+      problems.push({
+        key: configKey(["environment"]),
+        file: stackSource.file,
+        message: `environment '${environment}' has no layer ${environmentFile(environment)}; layers that exist: ${known.join(", ") || "none"}`,
+      });
+      throw new ConfigError(stack, problems);
+    }
+    const envSource = readConfigFile(rootDir, environmentFile(environment), problems);
+    // An unreadable layer: what it would have set is not missing from the stack file.
+    if (!envSource) throw new ConfigError(stack, problems);
+    layers.push({ source: envSource.file, values: envSource.values });
+  }
+  layers.push({ source: stackSource.file, values: stackSource.values });
 
   const merged = mergeLayers(layers);
   const parsed = specSchema.safeParse(merged.values);
@@ -159,8 +171,11 @@ function schemaProblems(
     });
   }
   const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
-  if (path.length === 0) return [{ key: configKey(["*"]), file: stackSource, message: issue.message }];
-  return [{ key: configKey(path), file: fileFor(merged, path, layers), message: issue.message }];
+  // A record key that fails its own schema: the key's own message says what is wrong with it.
+  const message =
+    issue.code === "invalid_key" ? issue.issues.map((inner) => inner.message).join("; ") : issue.message;
+  if (path.length === 0) return [{ key: configKey(["*"]), file: stackSource, message }];
+  return [{ key: configKey(path), file: fileFor(merged, path, layers), message }];
 }
 
 /** The file that set the value (or its nearest enclosing section), or where a missing one goes. */

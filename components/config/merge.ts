@@ -16,6 +16,9 @@ export interface Merged {
   provenance: Map<string, string>;
 }
 
+/** Keys a merge into plain objects would turn into a prototype change (refused in sources.ts). */
+export const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -35,6 +38,8 @@ function mergeInto(
   provenance: Map<string, string>,
 ): void {
   for (const [key, value] of Object.entries(source)) {
+    // Refused with a message when the file is read (sources.ts); never assigned here.
+    if (PROTOTYPE_KEYS.has(key)) continue;
     const here = [...path, key];
     const existing = target[key];
     if (isPlainObject(value) && isPlainObject(existing)) {

@@ -5,6 +5,8 @@
  */
 import { z } from "zod";
 import { isCidr, isIpv4 } from "../plan/ipv4";
+import { labelKeyProblem, labelValueProblem, taintProblem } from "./kubeSyntax";
+import { sshKeyProblem } from "./sshKey";
 
 const dnsLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const shortName = z
@@ -20,10 +22,19 @@ const dnsDomain = z
   .max(200)
   .refine((d) => d.split(".").every((l) => dnsLabel.test(l)), "must be a DNS domain such as lab.example.net");
 const duration = z.string().regex(/^\d+(s|m|h)$/, "must be a duration such as 30s, 20m or 1h");
-const sshKey = z
-  .string()
-  .regex(/^(ssh-(ed25519|rsa)|ecdsa-sha2-nistp\d+|sk-\S+) \S+/, "must be an OpenSSH public key line");
+const sshKey = z.string().superRefine((line, ctx) => {
+  const problem = sshKeyProblem(line);
+  if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
+});
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
+/** Kubernetes' own syntax (kubeSyntax.ts): nothing else can reach a node's command line. */
+const syntax = (check: (value: string) => string | null) =>
+  z.string().superRefine((value, ctx) => {
+    const problem = check(value);
+    if (problem !== null) ctx.addIssue({ code: "custom", message: problem });
+  });
+const kubeLabels = z.record(syntax(labelKeyProblem), syntax(labelValueProblem));
+const kubeTaint = syntax(taintProblem);
 
 export const poolSchema = z.strictObject({
   role: z.enum(["server", "agent"]),
@@ -37,10 +48,8 @@ export const poolSchema = z.strictObject({
   diskGiB: int(10, 4096),
   dataDiskGiB: int(1, 16384).optional(),
   hostnamePrefix: shortName.optional(),
-  labels: z.record(z.string().min(1), z.string()).default({}),
-  taints: z
-    .array(z.string().regex(/^[\w./-]+(=[\w.-]*)?:(NoSchedule|PreferNoSchedule|NoExecute)$/))
-    .default([]),
+  labels: kubeLabels.default({}),
+  taints: z.array(kubeTaint).default([]),
   affinityHost: z.string().min(1).optional(),
 });
 
@@ -88,7 +97,7 @@ export const rancherSchema = z.strictObject({
   insecure: z.boolean().default(false),
   /** How long `pulumi up` waits for the cluster to become active in Rancher. */
   syncTimeout: duration.default("30m"),
-  labels: z.record(z.string().min(1), z.string()).default({}),
+  labels: kubeLabels.default({}),
 });
 
 const DEFAULT_INGRESS_SELECTORS = [
@@ -162,7 +171,14 @@ export const specSchema = z.strictObject({
     adminUser: shortName.default("ops"),
     sshAuthorizedKeys: z.array(sshKey).min(1),
     packages: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.-]*$/)).default([]),
-    timezone: z.string().min(1).default("UTC"),
+    /** An IANA zone name: cloud-init joins it to /usr/share/zoneinfo/ (no `..`, no shell characters). */
+    timezone: z
+      .string()
+      .regex(
+        /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/,
+        "must be an IANA time zone such as Europe/Paris",
+      )
+      .default("UTC"),
   }),
   pools: z.record(shortName, poolSchema),
   rke2: rke2Schema,

@@ -6,8 +6,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseDocument, type Document } from "yaml";
-import { NAMESPACE, type ConfigProblem } from "./errors";
-import { isPlainObject } from "./merge";
+import { configKey, NAMESPACE, type ConfigProblem } from "./errors";
+import { isPlainObject, PROTOTYPE_KEYS } from "./merge";
 
 export interface ConfigFile {
   /** Path relative to the project root, as shown in messages. */
@@ -76,6 +76,7 @@ export function readConfigFile(rootDir: string, file: string, problems: ConfigPr
     return null;
   }
   const values: Record<string, unknown> = {};
+  const prototypeKeys: (string | number)[][] = [];
   for (const [fullKey, value] of Object.entries(config ?? {})) {
     const [namespace, key] = fullKey.split(":", 2);
     if (namespace !== NAMESPACE || key === undefined) continue;
@@ -88,9 +89,37 @@ export function readConfigFile(rootDir: string, file: string, problems: ConfigPr
       });
       continue;
     }
+    // Assigning `__proto__` would replace the prototype instead of adding a key: checked first.
+    prototypeKeys.push(...(PROTOTYPE_KEYS.has(key) ? [[key]] : findPrototypeKeys(value, [key])));
     values[key] = value;
   }
-  return { file, values };
+  for (const path of prototypeKeys) {
+    problems.push({
+      key: configKey(path),
+      file,
+      message: `'${path[path.length - 1]}' cannot be a key: it names JavaScript's object prototype (rename or remove it)`,
+    });
+  }
+  return prototypeKeys.length > 0 ? null : { file, values };
+}
+
+/** Paths (from the namespace key down, into lists too) of every key in PROTOTYPE_KEYS. */
+function findPrototypeKeys(value: unknown, path: (string | number)[]): (string | number)[][] {
+  if (Array.isArray(value)) return value.flatMap((item, i) => findPrototypeKeys(item, [...path, i]));
+  if (!isPlainObject(value)) return [];
+  // Own keys only, including a `__proto__` that YAML defined as an own property.
+  return Object.getOwnPropertyNames(value).flatMap((key) =>
+    PROTOTYPE_KEYS.has(key) ? [[...path, key]] : findPrototypeKeys(value[key], [...path, key]),
+  );
+}
+
+/** Environment layers that exist: `Pulumi.<env>.yaml` at the project root (not Pulumi.yaml). */
+export function listEnvironments(rootDir: string): string[] {
+  return fs
+    .readdirSync(rootDir)
+    .map((f) => /^Pulumi\.([a-z][a-z0-9-]*)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
 }
 
 /** Stack names found in stacks/ (from `Pulumi.<stack>.yaml`), sorted. */

@@ -23,13 +23,37 @@ export interface NodePoolArgs {
   timeouts: { create: string; update: string; delete: string };
   /**
    * Passed to every VM. Component options do not reach children, so this is an argument.
-   * Default: ["template"], so a new golden template applies to new nodes and existing ones are
-   * rolled deliberately (docs/nodes.md), never all servers at once.
+   * Default DEFAULT_IGNORE_CHANGES. `[]` replaces whole pools deliberately.
    */
   ignoreChanges?: string[];
+  /**
+   * VM input paths whose change replaces the VM instead of updating it. Default
+   * NODE_IDENTITY_PATHS: the provider would swap the VIF in place with the new MAC and cloud-init
+   * never re-runs, so the node's netplan (matched by MAC) would strand it.
+   */
+  replaceOnChanges?: string[];
   /** Resources every VM waits for (component options do not reach children). */
   dependsOn?: pulumi.Resource[];
 }
+
+/**
+ * A node's network identity: its MAC (derived from its address) and the address creation waits
+ * for. On a change the provider deletes and re-creates the VIF in place (`d.HasChange("network")`
+ * in xoa/resource_xenorchestra_vm.go, terraform-provider-xenorchestra v0.37.3); the guest's
+ * netplan, written once by cloud-init, still matches the old MAC. Replacing the VM re-runs
+ * cloud-init with the new identity. No perpetual replacement: the provider keeps
+ * expected_ip_cidr from state on read and suppresses equivalent MAC spellings
+ * (vifsToMapList, suppressEquivalentMAC), so these paths differ only on a real change.
+ */
+export const NODE_IDENTITY_PATHS = ["networks[*].macAddress", "networks[*].expectedIpCidr"];
+
+/**
+ * Inputs whose change would replace every VM at once, so they apply to new nodes and existing
+ * ones are rolled deliberately, one at a time (docs/nodes.md): a new golden template, and
+ * destroyCloudConfigVdiAfterBoot, which is ForceNew in the provider (v0.37.3) and so would
+ * otherwise replace every VM created before it was set, all servers together.
+ */
+export const DEFAULT_IGNORE_CHANGES = ["template", "destroyCloudConfigVdiAfterBoot"];
 
 export class NodePool extends pulumi.ComponentResource {
   readonly vms: Record<string, xo.Vm> = {};
@@ -46,7 +70,8 @@ export class NodePool extends pulumi.ComponentResource {
           parent: this,
           deleteBeforeReplace: true,
           customTimeouts: args.timeouts,
-          ignoreChanges: args.ignoreChanges ?? ["template"],
+          ignoreChanges: args.ignoreChanges ?? DEFAULT_IGNORE_CHANGES,
+          replaceOnChanges: args.replaceOnChanges ?? NODE_IDENTITY_PATHS,
           dependsOn: args.dependsOn ?? [],
           // The engine already keeps outputs of secret inputs secret; this states it for the state file.
           additionalSecretOutputs: ["cloudConfig"],

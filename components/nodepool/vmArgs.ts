@@ -50,6 +50,10 @@ export function vmArgs(
     nameDescription: `${cluster.name} ${node.role} (${node.pool} #${node.index}), managed by cluster-orchestrator`,
     template: refs.templateId,
     cpus: node.cpus,
+    // Static memory (dynamic minimum = maximum): ballooning must never shrink a Kubernetes node
+    // below what the scheduler counted on. The provider sets dynamic [min, max] and static max
+    // (xoa/resource_xenorchestra_vm.go, v0.37.3); a memoryMin change alone does not halt the VM.
+    memoryMin: node.memoryMiB * MiB,
     memoryMax: node.memoryMiB * MiB,
     disks,
     networks: [
@@ -62,6 +66,11 @@ export function vmArgs(
     ],
     cloudConfig: cloudInit.userData,
     cloudNetworkConfig: cloudInit.networkConfig,
+    // XO deletes the config drive (tokens, keys) once the VM has booted, so root on the node or a
+    // snapshot of its disks cannot read it later. The provider passes it to XO's vm.create with
+    // bootAfterCreate (xenorchestra-go-sdk v1.10.0 client/vm.go); the field is ForceNew and needs
+    // powerState Running (its default). The guest keeps what cloud-init wrote on first boot.
+    destroyCloudConfigVdiAfterBoot: true,
     tags: vmTags(cluster, node),
     autoPoweron: true,
     ...(refs.affinityHostId !== undefined ? { affinityHost: refs.affinityHostId } : {}),

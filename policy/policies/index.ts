@@ -2,6 +2,7 @@
 import type { Policies } from "@pulumi/policy";
 import { vmDeleteBeforeReplace } from "./deleteBeforeReplace";
 import { vmHostnameConvention } from "./hostname";
+import { vmNodeHardening } from "./nodeHardening";
 import { prodNetworkProtected } from "./prodNetwork";
 import { vmNoPlaintextSecrets } from "./secrets";
 import { vmAddressInClusterSubnet } from "./subnet";
@@ -12,6 +13,7 @@ export const policies: Policies = [
   vmHostnameConvention,
   vmAddressInClusterSubnet,
   vmDeleteBeforeReplace,
+  vmNodeHardening,
   vmNoPlaintextSecrets,
   prodNetworkProtected,
 ];
@@ -21,6 +23,7 @@ export {
   vmAddressInClusterSubnet,
   vmDeleteBeforeReplace,
   vmHostnameConvention,
+  vmNodeHardening,
   vmNoPlaintextSecrets,
   vmRequiredTags,
 };

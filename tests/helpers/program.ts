@@ -50,6 +50,9 @@ export interface VmInputs {
   nameLabel: string;
   cpus: number;
   memoryMax: number;
+  memoryMin: number;
+  destroyCloudConfigVdiAfterBoot: boolean;
+  powerState?: string;
   template: string;
   tags: string[];
   cloudConfig: unknown;

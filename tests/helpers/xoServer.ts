@@ -26,7 +26,7 @@ export interface Inventory {
   vifs: { id: string; MAC: string; $VM: string; $network: string }[];
   snapshots: { id: string; name_label: string; $snapshot_of: string; snapshot_time: number }[];
   /** Hosts with XO's memory figures in bytes (fleet doctor's capacity checks). */
-  hosts?: { id: string; name_label: string; $pool: string; memory: { size: number; usage: number } }[];
+  hosts?: { id: string; name_label: string; $pool: string; memory?: { size: number; usage: number } }[];
 }
 
 export interface XoServerOptions {
@@ -148,6 +148,7 @@ export async function startXoServer(options: XoServerOptions): Promise<XoServer>
 
   const collections: Record<string, () => { id: string }[]> = {
     pools: () => inventory.pools,
+    hosts: () => inventory.hosts ?? [],
     "vm-templates": () => inventory.templates,
     srs: () => inventory.srs,
     pifs: () => inventory.pifs,
@@ -155,7 +156,6 @@ export async function startXoServer(options: XoServerOptions): Promise<XoServer>
     vms: () => inventory.vms,
     vifs: () => inventory.vifs,
     "vm-snapshots": () => inventory.snapshots,
-    hosts: () => inventory.hosts ?? [],
   };
 
   function authenticate(req: http.IncomingMessage): "token" | "basic" | "none" | "invalid" | "both" {

@@ -1,0 +1,86 @@
+/**
+ * The syntax checks behind the schema (components/config/kubeSyntax.ts, sshKey.ts), as
+ * properties: what they accept can never carry a shell metacharacter, Kubernetes-shaped values
+ * are accepted, and real SSH keys pass while their corruptions do not.
+ */
+import { generateKeyPairSync } from "crypto";
+import fc from "fast-check";
+import * as sshpk from "sshpk";
+import { labelKeyProblem, labelValueProblem, taintProblem } from "../components/config/kubeSyntax";
+import { sshKeyProblem } from "../components/config/sshKey";
+
+const SHELL_META = /[\s$`;&|<>()'"\\*?!{}[\]#~]/;
+const alnum = fc.constantFrom(..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".split(""));
+const middle = fc.constantFrom(..."abcXYZ019-_.".split(""));
+/** A Kubernetes name: alphanumeric at both ends, [-_.] allowed inside, at most 63 characters. */
+const kubeName = fc
+  .tuple(alnum, fc.array(middle, { maxLength: 61 }), alnum)
+  .map(([a, m, b]) => `${a}${m.join("")}${b}`);
+const dnsLabel = fc
+  .tuple(
+    fc.constantFrom(..."abc019".split("")),
+    fc.array(fc.constantFrom(..."abz09-".split("")), { maxLength: 10 }),
+  )
+  .map(([a, m]) => `${a}${m.join("").replace(/-+$/, "")}`);
+const prefix = fc.array(dnsLabel, { minLength: 1, maxLength: 3 }).map((labels) => labels.join("."));
+const labelKey = fc
+  .tuple(fc.option(prefix, { nil: undefined }), kubeName)
+  .map(([p, n]) => (p ? `${p}/${n}` : n));
+
+test("Kubernetes-shaped label keys, values and taints are accepted", () => {
+  fc.assert(
+    fc.property(
+      labelKey,
+      fc.option(kubeName, { nil: "" }),
+      fc.constantFrom("NoSchedule", "PreferNoSchedule", "NoExecute"),
+      (key, value, effect) => {
+        expect(labelKeyProblem(key)).toBeNull();
+        expect(labelValueProblem(value)).toBeNull();
+        expect(taintProblem(value === "" ? `${key}:${effect}` : `${key}=${value}:${effect}`)).toBeNull();
+      },
+    ),
+  );
+});
+
+test("nothing with a shell metacharacter passes as a label key, value or taint", () => {
+  const anyText = fc.string({ unit: "binary", maxLength: 80 });
+  fc.assert(
+    fc.property(anyText, (text) => {
+      for (const [accepted, checked] of [
+        [labelKeyProblem(text) === null, text],
+        [labelValueProblem(text) === null, text],
+        [taintProblem(text) === null, text.replace(/:(NoSchedule|PreferNoSchedule|NoExecute)$/, "")],
+      ] as const) {
+        if (accepted) expect(checked).not.toMatch(SHELL_META);
+      }
+    }),
+  );
+  // The proven payloads, explicitly.
+  expect(labelValueProblem("$(touch /pwned)")).toMatch(/label value/);
+  expect(taintProblem("k=`id`:NoSchedule")).toMatch(/label value/);
+  expect(labelKeyProblem("a;b")).toMatch(/label key/);
+});
+
+test("real ed25519, ECDSA and RSA-2048 keys pass; a placeholder, a short RSA and a corrupted body do not", () => {
+  const ed = sshpk.generatePrivateKey("ed25519").toPublic().toString("ssh");
+  const ec = sshpk.generatePrivateKey("ecdsa", { curve: "nistp256" }).toPublic().toString("ssh");
+  const rsa = (bits: number) => {
+    const { publicKey } = generateKeyPairSync("rsa", { modulusLength: bits });
+    return sshpk.parseKey(publicKey.export({ type: "spki", format: "pem" }), "pem").toString("ssh");
+  };
+  for (const key of [ed, `${ed} ops@laptop`, ec, rsa(2048)])
+    expect([key, sshKeyProblem(key)]).toEqual([key, null]);
+  expect(sshKeyProblem(rsa(1024))).toBe(
+    "RSA key of 1024 bits; at least 2048 are required (ed25519 preferred)",
+  );
+  expect(sshKeyProblem("ssh-ed25519 paste-your-key-here")).toMatch(/is not a ssh-ed25519 public key/);
+  expect(sshKeyProblem("ssh-ed25519")).toMatch(/OpenSSH public key line/);
+  expect(sshKeyProblem(`${ed}\nssh-ed25519 AAAA`)).toMatch(/one line/);
+  const [type, body] = ed.split(" ");
+  fc.assert(
+    fc.property(fc.integer({ min: 20, max: body!.length - 2 }), (cut) => {
+      expect(sshKeyProblem(`${type} ${body!.slice(0, cut)}`)).not.toBeNull();
+    }),
+    { numRuns: 30 },
+  );
+});
