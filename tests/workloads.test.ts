@@ -17,6 +17,9 @@ import { loadStack } from "../components/config/load";
 import { listStacks } from "../components/config/sources";
 import { PROJECT_ROOT } from "../components/program";
 import { CHARTS } from "../components/workloads/charts";
+import { STORAGE_NAMESPACE, toleration } from "../components/workloads/storage";
+import { BURST_TAINT } from "../components/workloads/accountingAnalytics";
+import { DATA_DISK_NODE_LABEL } from "../components/plan/clusterPlan";
 import { isMockSecret, type RecordedResource } from "../render/mocks";
 import { profiles } from "../stacks/profiles";
 import { copyProjectConfig, runInMocks, type ProgramRun } from "./helpers/program";
@@ -109,6 +112,11 @@ describe.each(listStacks(PROJECT_ROOT))("workloads of %s", (stack) => {
     );
     for (const ns of namespaces) {
       const meta = ns.inputs.metadata as { name: string; labels: Record<string, string> };
+      // Longhorn's node daemons need privileged pods and open node traffic: infrastructure like kube-system.
+      if (meta.name === STORAGE_NAMESPACE) {
+        expect(meta.labels["pod-security.kubernetes.io/enforce"]).toBe("privileged");
+        continue;
+      }
       expect(meta.labels["pod-security.kubernetes.io/enforce"]).toBe(loaded.profile.hardening.podSecurity);
       const inNs = kubeResources(run).filter(
         (r) => (r.inputs.metadata as { namespace?: string }).namespace === meta.name,
@@ -126,6 +134,72 @@ describe.each(listStacks(PROJECT_ROOT))("workloads of %s", (stack) => {
       expect(inNs.some((r) => r.type.endsWith(":ResourceQuota"))).toBe(true);
       expect(inNs.some((r) => r.type.endsWith(":LimitRange"))).toBe(true);
     }
+  });
+
+  const releases = () => run.resources.filter((r) => r.type === RELEASE);
+  const values = (r: RecordedResource) => unwrap(r.inputs.values) as Record<string, unknown>;
+
+  // RKE2 ships no provisioner (docs/workloads.md#storage): without a default StorageClass every PVC
+  // stays Pending. Fails on the old code: there was no storage release at all.
+  test("storage first: Longhorn is the default StorageClass, replicas only where a data disk is, every release after it", () => {
+    const longhorn = releases().find((r) => r.inputs.chart === "longhorn")!;
+    expect(longhorn).toBeDefined();
+    expect(longhorn.inputs.namespace).toBe(STORAGE_NAMESPACE);
+    const dataNodes = loaded.plan.nodes.filter((n) => n.dataDiskGiB !== null);
+    expect(dataNodes.length).toBeGreaterThan(0);
+    const v = values(longhorn);
+    expect(get(v, "persistence.defaultClass")).toBe(true);
+    const replicas = get(v, "persistence.defaultClassReplicaCount") as number;
+    expect(replicas).toBeGreaterThanOrEqual(1);
+    expect(replicas).toBeLessThanOrEqual(Math.min(3, dataNodes.length));
+    // Replicas live on the data disk (mounted on /var/lib/rancher), only on nodes labelled for it.
+    expect(get(v, "defaultSettings.createDefaultDiskLabeledNodes")).toBe(true);
+    expect(String(get(v, "defaultSettings.defaultDataPath"))).toMatch(/^\/var\/lib\/rancher\//);
+    for (const n of loaded.plan.nodes)
+      expect([n.hostname, n.labels[DATA_DISK_NODE_LABEL]]).toEqual([
+        n.hostname,
+        n.dataDiskGiB !== null ? "true" : undefined,
+      ]);
+    // Longhorn's CSI plugin must run on every tainted pool, or pods there cannot mount volumes.
+    for (const taint of new Set(loaded.plan.nodes.flatMap((n) => n.taints))) {
+      expect(get(v, "longhornManager.tolerations")).toContainEqual(toleration(taint));
+      expect(get(v, "longhornDriver.tolerations")).toContainEqual(toleration(taint));
+      expect(String(get(v, "defaultSettings.taintToleration")).split(";")).toContain(taint);
+    }
+    for (const r of releases().filter((x) => x !== longhorn)) expect(r.dependencies).toContain(longhorn.urn);
+  });
+
+  test("Valkey renders: replica mode carries replica.persistence.size (the chart fails without it)", () => {
+    for (const r of releases().filter((x) => x.inputs.chart === "valkey")) {
+      const v = values(r);
+      if (get(v, "replica.enabled") === true) {
+        expect(get(v, "replica.persistence.size")).toMatch(/^\d+Gi$/);
+        const user = get(v, "replica.replicationUser") as string;
+        expect(Object.keys(get(v, "auth.aclUsers") as object)).toContain(user);
+      } else expect(get(v, "dataStorage.requestedSize")).toMatch(/^\d+Gi$/);
+    }
+  });
+
+  test("the database before the FHIR server: the CNPG Cluster waits for Ready, then the release", () => {
+    const db = run.resources.find((r) => r.type === "kubernetes:postgresql.cnpg.io/v1:Cluster");
+    const hapi = releases().find((r) => r.inputs.chart === "hapi-fhir-jpaserver");
+    if (!hapi) return expect(db).toBeUndefined();
+    expect(get(kubeObject(db!), "metadata.annotations")).toMatchObject({
+      "pulumi.com/waitFor": "condition=Ready",
+    });
+    expect(hapi.dependencies).toContain(db!.urn);
+    expect(db!.dependencies).not.toContain(hapi.urn);
+  });
+
+  test("the burst pool's taint is tolerated by Spark executors only", () => {
+    const burst = loaded.plan.nodes.some((n) => n.taints.includes(BURST_TAINT));
+    const app = run.resources.find((r) => r.type.endsWith(":ScheduledSparkApplication"));
+    if (!app) return expect(burst).toBe(false);
+    const spec = kubeObject(app);
+    const executorTolerations = (get(spec, "spec.template.executor.tolerations") ?? []) as unknown[];
+    expect(executorTolerations.length > 0).toBe(burst);
+    if (burst) expect(executorTolerations).toContainEqual(toleration(BURST_TAINT));
+    expect(get(spec, "spec.template.driver.tolerations")).toBeUndefined();
   });
 
   test("generated workload passwords stay secret", () => {

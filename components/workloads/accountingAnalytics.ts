@@ -5,7 +5,8 @@
 import { resources, sized } from "./common";
 import type { KubeObject } from "./kube";
 import { MANAGED_BY } from "./kube";
-import type { WorkloadComponent } from "./types";
+import { toleration } from "./storage";
+import type { WorkloadComponent, WorkloadContext } from "./types";
 
 const S3_ENDPOINT = "http://seaweedfs-s3.object-storage.svc:8333";
 const CATALOG_URI = "http://nessie.lakehouse.svc:19120/iceberg";
@@ -152,6 +153,33 @@ export const sparkOperator: WorkloadComponent = {
   objects: () => [],
 };
 
+/** The ephemeral burst pool (stacks/accounting-analytics.ts): its taint keeps everything else off it. */
+export const BURST_TAINT = "ephemeral=true:NoSchedule";
+export const BURST_LABEL = { key: "workload.cluster-orchestrator.io/role", value: "spark-burst" };
+
+/**
+ * Executors, and only executors, tolerate the burst pool's taint and prefer its nodes: the pool
+ * exists for them, while drivers and services stay on the static workers (a burst node may go away).
+ */
+export function burstPlacement(ctx: WorkloadContext): Record<string, unknown> {
+  if (!ctx.nodeTaints.includes(BURST_TAINT)) return {};
+  return {
+    tolerations: [toleration(BURST_TAINT)],
+    affinity: {
+      nodeAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          {
+            weight: 100,
+            preference: {
+              matchExpressions: [{ key: BURST_LABEL.key, operator: "In", values: [BURST_LABEL.value] }],
+            },
+          },
+        ],
+      },
+    },
+  };
+}
+
 const ETL_SCRIPT = [
   "# Example ETL: load a day of ledger entries into an Iceberg table (replace with real sources).",
   "from datetime import date",
@@ -231,6 +259,7 @@ export const etlJobs: WorkloadComponent = {
               cores: sized(ctx, 1, 4),
               memory: sized(ctx, "2g", "16g"),
               ...podBase,
+              ...burstPlacement(ctx),
             },
             restartPolicy: { type: "Never" },
           },

@@ -13,6 +13,12 @@ export interface ChartRef {
 }
 
 export const CHARTS = {
+  longhorn: {
+    repo: "https://charts.longhorn.io",
+    chart: "longhorn",
+    version: "1.12.1",
+    licence: "Apache-2.0",
+  },
   opensearch: {
     repo: "https://opensearch-project.github.io/helm-charts/",
     chart: "opensearch",

@@ -77,11 +77,20 @@ export const fhirServer: WorkloadComponent = {
       },
     },
   ],
-  objects: (ctx) => [
+  // The database first: the chart's init container loops on pg_isready until it answers, so the
+  // release would time out (and roll back) if the Cluster came after it. `pulumi.com/waitFor`
+  // holds the release until CloudNativePG reports the Cluster's `Ready` condition
+  // (cloudnative-pg/cloudnative-pg api/v1/cluster_types.go at v1.29.2: ConditionClusterReady = "Ready").
+  prerequisites: (ctx) => [
     {
       apiVersion: "postgresql.cnpg.io/v1",
       kind: "Cluster",
-      metadata: { name: DB_CLUSTER, namespace: "emr", labels: { ...MANAGED_BY } },
+      metadata: {
+        name: DB_CLUSTER,
+        namespace: "emr",
+        labels: { ...MANAGED_BY },
+        annotations: { "pulumi.com/waitFor": "condition=Ready", "pulumi.com/timeoutSeconds": "900" },
+      },
       spec: {
         instances: sized(ctx, 1, 3),
         storage: {
@@ -92,4 +101,5 @@ export const fhirServer: WorkloadComponent = {
       },
     },
   ],
+  objects: () => [],
 };

@@ -80,12 +80,29 @@ export const cache: WorkloadComponent = {
           usersExistingSecret: "valkey-users",
           aclUsers: { default: { permissions: "~* &* +@all", passwordKey: "default" } },
         },
-        dataStorage: {
-          enabled: true,
-          requestedSize: sized(ctx, "5Gi", "20Gi"),
-          ...(ctx.storageClass ? { className: ctx.storageClass } : {}),
-        },
-        replica: { enabled: ctx.size === "prod", replicas: 2 },
+        // valkey-io/valkey-helm at valkey-0.9.3: `dataStorage` is the standalone Deployment's volume;
+        // replica mode is a StatefulSet whose volumes come from `replica.persistence`, and the chart
+        // fails to render without `replica.persistence.size` (templates/_helpers.tpl,
+        // valkey.validateReplicaPersistence). The replication user must be an ACL user (it is).
+        ...(ctx.size === "prod"
+          ? {
+              replica: {
+                enabled: true,
+                replicas: 2,
+                replicationUser: "default",
+                persistence: {
+                  size: "20Gi",
+                  ...(ctx.storageClass ? { storageClass: ctx.storageClass } : {}),
+                },
+              },
+            }
+          : {
+              dataStorage: {
+                enabled: true,
+                requestedSize: "5Gi",
+                ...(ctx.storageClass ? { className: ctx.storageClass } : {}),
+              },
+            }),
         resources: sized(ctx, resources("100m", "512Mi", "1", "1Gi"), resources("500m", "4Gi", "2", "4Gi")),
       },
     },

@@ -9,6 +9,7 @@ import type { ClusterPlan } from "../plan/types";
 import { guardRails, namespaceObject, QUOTA_BY_ENVIRONMENT } from "./guardrails";
 import type { KubeObject } from "./kube";
 import { WORKLOAD_COMPONENTS } from "./registry";
+import { longhornValues, STORAGE_NAMESPACE, storageNamespace } from "./storage";
 import type { GeneratedSecret, ReleaseSpec, WorkloadComponent, WorkloadContext } from "./types";
 
 export interface PlannedComponent {
@@ -18,6 +19,8 @@ export interface PlannedComponent {
   namespaceObject: KubeObject;
   guardRails: KubeObject[];
   secrets: GeneratedSecret[];
+  /** Created (and awaited) before the releases. */
+  prerequisites: KubeObject[];
   releases: ReleaseSpec[];
   objects: KubeObject[];
 }
@@ -36,6 +39,35 @@ export function workloadContext(
     storageClass: settings.storageClass ?? null,
     tlsSecretName: settings.tlsSecretName,
     podSecurity: profile.hardening.podSecurity,
+    storageNodes: plan.nodes.filter((n) => n.dataDiskGiB !== null).length,
+    nodeTaints: plan.nodes.flatMap((n) => n.taints),
+  };
+}
+
+/** The name of the storage component every other component needs (components/workloads/storage.ts). */
+export const STORAGE_COMPONENT = "storage";
+
+/** Longhorn, first: the default StorageClass every stateful release needs. */
+function storageComponent(ctx: WorkloadContext, problems: Problem[]): PlannedComponent {
+  if (ctx.storageNodes === 0) {
+    problems.push({
+      path: ["pools"],
+      message:
+        "no pool has a data disk (dataDiskGiB): Longhorn keeps volume replicas only on data disks; give a pool one, or set workloads: none",
+    });
+  }
+  return {
+    name: STORAGE_COMPONENT,
+    namespace: STORAGE_NAMESPACE,
+    needs: [],
+    namespaceObject: storageNamespace(),
+    // Longhorn is cluster infrastructure like kube-system: its managers talk to each other, to
+    // the API server and to iSCSI on the nodes; no default-deny here (docs/workloads.md).
+    guardRails: [],
+    secrets: [],
+    prerequisites: [],
+    releases: [{ name: "longhorn", chart: "longhorn", values: longhornValues(ctx) }],
+    objects: [],
   };
 }
 
@@ -78,7 +110,8 @@ export function planWorkloads(
     });
   }
   const ctx = workloadContext(spec, profile, plan, settings);
-  return enabled.map((c) => {
+  if (enabled.length === 0) return [];
+  const planned = enabled.map((c) => {
     const rails = {
       namespace: c.namespace,
       useCase: spec.useCase,
@@ -93,10 +126,12 @@ export function planWorkloads(
     return {
       name: c.name,
       namespace: c.namespace,
-      needs: c.needs,
+      // Storage first: a release with a volume never starts before the default StorageClass exists.
+      needs: [STORAGE_COMPONENT, ...c.needs],
       namespaceObject: namespaceObject(rails),
       guardRails: guardRails(rails),
       secrets: c.secrets,
+      prerequisites: c.prerequisites?.(ctx) ?? [],
       // Stack values apply to the component's first (main) release.
       releases: c
         .releases(ctx)
@@ -104,6 +139,7 @@ export function planWorkloads(
       objects: c.objects(ctx),
     };
   });
+  return [storageComponent(ctx, problems), ...planned];
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

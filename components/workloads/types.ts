@@ -12,6 +12,10 @@ export interface WorkloadContext {
   storageClass: string | null;
   tlsSecretName: string;
   podSecurity: "baseline" | "restricted";
+  /** Nodes with a data disk: the nodes that can hold Longhorn replicas. */
+  storageNodes: number;
+  /** Every node's taints (duplicates allowed): node-level daemons must tolerate them. */
+  nodeTaints: string[];
 }
 
 export interface ReleaseSpec {
@@ -45,6 +49,11 @@ export interface WorkloadComponent {
   /** Components that must be enabled, and are installed first. */
   needs: string[];
   secrets: GeneratedSecret[];
+  /**
+   * Objects that must exist, and be ready, before the component's releases (e.g. the database a
+   * chart's init container waits for). Created after the components it needs.
+   */
+  prerequisites?(ctx: WorkloadContext): KubeObject[];
   releases(ctx: WorkloadContext): ReleaseSpec[];
   /** Custom resources and other objects the component adds (after its releases). */
   objects(ctx: WorkloadContext): KubeObject[];

@@ -45,6 +45,15 @@ export class Workloads extends pulumi.ComponentResource {
         this.secret(`${name}-${c.name}`, s, c.namespace, namespaces, child()),
       );
       const needed = c.needs.flatMap((n) => installed.get(n) ?? []);
+      // e.g. the CloudNativePG Cluster: created and awaited (pulumi.com/waitFor) before the chart
+      // whose init container waits for it.
+      const prerequisites = c.prerequisites.map((o) =>
+        kubeResource(
+          `${name}-${c.name}-${o.kind.toLowerCase()}-${o.metadata.name}`,
+          o,
+          child([ns, ...rails, ...secrets, ...needed]),
+        ),
+      );
       const releases = c.releases.map((r) => {
         const chart = CHARTS[r.chart];
         const release = new k8s.helm.v3.Release(
@@ -60,7 +69,7 @@ export class Workloads extends pulumi.ComponentResource {
             atomic: true,
             timeout: 900,
           },
-          child([ns, ...rails, ...secrets, ...needed]),
+          child([ns, ...rails, ...secrets, ...needed, ...prerequisites]),
         );
         this.releases[`${c.name}/${r.name}`] = release;
         return release;
@@ -72,7 +81,7 @@ export class Workloads extends pulumi.ComponentResource {
           child([ns, ...secrets, ...releases, ...needed]),
         ),
       );
-      installed.set(c.name, [...releases, ...objects]);
+      installed.set(c.name, [...prerequisites, ...releases, ...objects]);
     }
     this.registerOutputs({});
   }
