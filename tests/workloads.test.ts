@@ -11,6 +11,7 @@ import { Namespace } from "kubernetes-models/v1/Namespace";
 import { ResourceQuota } from "kubernetes-models/v1/ResourceQuota";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
 import { ConfigError } from "../components/config/errors";
 import { loadStack } from "../components/config/load";
@@ -202,6 +203,44 @@ describe.each(listStacks(PROJECT_ROOT))("workloads of %s", (stack) => {
     expect(get(spec, "spec.template.driver.tolerations")).toBeUndefined();
   });
 
+  // Issue 9 #5 and issue 14 #8: the old "allow-control-plane" admitted the whole node subnet (DHCP burst
+  // VMs included) on every port, into etl too, and gave CNPG's database pods no API access.
+  test("control-plane openings: webhook ports only, from the pod network and the servers; API egress to the servers only", () => {
+    const policies = kubeResources(run)
+      .filter((r) => r.type.endsWith(":NetworkPolicy"))
+      .map((r) => kubeObject(r));
+    const servers = loaded.plan.nodes.filter((n) => n.role === "server").map((n) => `${n.ip}/32`);
+    const apiTargets = [...servers, `${loaded.plan.network.vip}/32`].sort();
+    const webhookNamespaces: string[] = [];
+    for (const p of policies) {
+      const text = JSON.stringify(p);
+      // No rule anywhere admits (or targets) the whole node subnet any more.
+      expect(text).not.toContain(`"cidr":"${loaded.plan.network.cidr}"`);
+      for (const rule of (get(p, "spec.ingress") ?? []) as { from?: unknown[]; ports?: unknown[] }[]) {
+        const fromIpBlock = (rule.from ?? []).some((f) => (f as { ipBlock?: unknown }).ipBlock);
+        if (!fromIpBlock) continue;
+        webhookNamespaces.push(get(p, "metadata.namespace") as string);
+        expect(rule.ports).toEqual([{ protocol: "TCP", port: 9443 }]);
+        expect(rule.from).toContainEqual({ ipBlock: { cidr: loaded.spec.rke2.clusterCidr } });
+      }
+      if (get(p, "metadata.name") === "allow-api-server") {
+        const [rule] = get(p, "spec.egress") as { to: { ipBlock: { cidr: string } }[]; ports: unknown[] }[];
+        expect(rule!.to.map((t) => t.ipBlock.cidr).sort()).toEqual(apiTargets);
+        expect(rule!.ports).toEqual([{ protocol: "TCP", port: 6443 }]);
+      }
+    }
+    const operators = loaded.workloads
+      .filter((w) => ["spark-operator", "postgres-operator"].includes(w.name))
+      .map((w) => w.namespace);
+    expect(webhookNamespaces.sort()).toEqual(operators.sort());
+    expect(webhookNamespaces).not.toContain("etl");
+    const withApi = policies
+      .filter((p) => get(p, "metadata.name") === "allow-api-server")
+      .map((p) => get(p, "metadata.namespace"));
+    for (const ns of ["emr", "cnpg-system", "spark-operator", "etl"])
+      expect(withApi.includes(ns)).toBe(loaded.workloads.some((w) => w.namespace === ns));
+  });
+
   test("generated workload passwords stay secret", () => {
     for (const s of run.resources.filter((r) => r.type === "kubernetes:core/v1:Secret")) {
       expect(isMockSecret(s.inputs.stringData)).toBe(true);
@@ -308,4 +347,33 @@ test("the schema check is real: a malformed NetworkPolicy is rejected", () => {
     spec: { podSelector: {}, policyTypes: ["Sideways"] },
   };
   expect(() => new NetworkPolicy(bad as never).validate()).toThrow(/policyTypes/);
+});
+
+describe("egress warnings", () => {
+  const dir = copyProjectConfig();
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test("an egress allowlist holding 0.0.0.0/0 is warned about; a narrow one is not", async () => {
+    const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+    try {
+      const set = (list: string[]) => {
+        const file = path.join(dir, "stacks", "Pulumi.legal-ai-dev.yaml");
+        const doc = parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
+        doc.config["cluster-orchestrator:workloads"] = { egressAllowlist: list };
+        fs.writeFileSync(file, stringify(doc));
+      };
+      set(["10.10.0.0/24"]);
+      await runInMocks("legal-ai-dev", dir);
+      expect(warn.mock.calls.map((c) => String(c[0]))).not.toContainEqual(
+        expect.stringContaining("egressAllowlist holds"),
+      );
+      set(["10.10.0.0/24", "0.0.0.0/0"]);
+      await runInMocks("legal-ai-dev", dir);
+      expect(warn.mock.calls.map((c) => String(c[0]))).toContainEqual(
+        expect.stringContaining("egressAllowlist holds 0.0.0.0/0"),
+      );
+    } finally {
+      warn.mockRestore();
+    }
+  });
 });

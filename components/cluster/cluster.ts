@@ -147,7 +147,11 @@ export class Cluster extends pulumi.ComponentResource {
       this.access && args.stack.workloads.length > 0
         ? new Workloads(
             `${name}-workloads`,
-            { components: args.stack.workloads, provider: this.access.provider },
+            {
+              components: args.stack.workloads,
+              provider: this.access.provider,
+              egressAllowlist: spec.workloads === "none" ? [] : spec.workloads.egressAllowlist,
+            },
             { parent: this },
           )
         : undefined;

@@ -38,7 +38,8 @@ export const objectStorage: WorkloadComponent = {
   namespace: "object-storage",
   description: "SeaweedFS: S3-compatible object storage for the Iceberg warehouse",
   defaultEnabled: true,
-  apiAccess: false,
+  apiServer: false,
+  webhookPorts: [],
   needs: [],
   secrets: [s3Credentials],
   releases: (ctx) => [
@@ -81,7 +82,8 @@ export const icebergCatalog: WorkloadComponent = {
   namespace: "lakehouse",
   description: "Project Nessie: Iceberg REST catalog over the S3 warehouse",
   defaultEnabled: true,
-  apiAccess: false,
+  apiServer: false,
+  webhookPorts: [],
   needs: ["object-storage"],
   secrets: [],
   releases: (ctx) => [
@@ -132,7 +134,9 @@ export const sparkOperator: WorkloadComponent = {
   namespace: "spark-operator",
   description: "Kubeflow Spark operator: runs SparkApplications in the etl namespace",
   defaultEnabled: true,
-  apiAccess: true,
+  apiServer: true,
+  // kubeflow/spark-operator charts/spark-operator-chart/values.yaml at v2.5.1: webhook.port 9443.
+  webhookPorts: [9443],
   needs: [],
   secrets: [],
   releases: () => [
@@ -200,7 +204,9 @@ export const etlJobs: WorkloadComponent = {
   description: "Example nightly Spark ETL job writing an Iceberg table through the catalog",
   defaultEnabled: true,
   // Spark drivers create their executor pods through the API server.
-  apiAccess: true,
+  apiServer: true,
+  // Nothing calls into etl from the control plane.
+  webhookPorts: [],
   needs: ["spark-operator", "iceberg-catalog", "object-storage"],
   secrets: [],
   releases: () => [],

@@ -14,7 +14,9 @@ export const postgresOperator: WorkloadComponent = {
   namespace: "cnpg-system",
   description: "CloudNativePG operator: PostgreSQL clusters with failover and backups",
   defaultEnabled: true,
-  apiAccess: true,
+  apiServer: true,
+  // cloudnative-pg/charts charts/cloudnative-pg/values.yaml at cloudnative-pg-v0.29.0: webhook.port 9443.
+  webhookPorts: [9443],
   needs: [],
   secrets: [],
   releases: () => [
@@ -35,7 +37,9 @@ export const fhirServer: WorkloadComponent = {
   namespace: "emr",
   description: "HAPI FHIR JPA server on a CloudNativePG PostgreSQL cluster",
   defaultEnabled: true,
-  apiAccess: false,
+  // CloudNativePG's instance manager, in every database pod, watches its Cluster through the API server.
+  apiServer: true,
+  webhookPorts: [],
   needs: ["postgres-operator"],
   // CNPG's owner secret: basic-auth with the owner's user name.
   secrets: [

@@ -7,7 +7,8 @@ export const opensearch: WorkloadComponent = {
   namespace: "opensearch",
   description: "OpenSearch: vector and full-text retrieval for RAG",
   defaultEnabled: true,
-  apiAccess: false,
+  apiServer: false,
+  webhookPorts: [],
   needs: [],
   secrets: [{ name: "opensearch-admin", passwords: ["password"] }],
   releases: (ctx) => [
@@ -46,7 +47,8 @@ export const searchDashboards: WorkloadComponent = {
   namespace: "search-dashboards",
   description: "OpenSearch Dashboards (off by default)",
   defaultEnabled: false,
-  apiAccess: false,
+  apiServer: false,
+  webhookPorts: [],
   needs: ["opensearch"],
   secrets: [],
   releases: () => [
@@ -67,7 +69,8 @@ export const cache: WorkloadComponent = {
   namespace: "cache",
   description: "Valkey: Redis-compatible cache for embeddings and sessions",
   defaultEnabled: true,
-  apiAccess: false,
+  apiServer: false,
+  webhookPorts: [],
   needs: [],
   secrets: [{ name: "valkey-users", passwords: ["default"] }],
   releases: (ctx) => [

@@ -44,6 +44,12 @@ export function workloadContext(
   };
 }
 
+/** Where the API server answers: every server node, and the VIP in front of them. */
+export function apiServerAddresses(plan: ClusterPlan): string[] {
+  const servers = plan.nodes.flatMap((n) => (n.role === "server" && n.ip !== null ? [n.ip] : []));
+  return [...new Set([...servers, plan.network.vip])].sort();
+}
+
 /** The name of the storage component every other component needs (components/workloads/storage.ts). */
 export const STORAGE_COMPONENT = "storage";
 
@@ -118,8 +124,10 @@ export function planWorkloads(
       podSecurity: ctx.podSecurity,
       egressAllowlist: settings.egressAllowlist,
       ingressController: settings.ingressController,
-      nodeCidr: plan.network.cidr,
-      apiAccess: c.apiAccess,
+      apiServerAddresses: apiServerAddresses(plan),
+      podCidr: spec.rke2.clusterCidr,
+      apiServer: c.apiServer,
+      webhookPorts: c.webhookPorts,
       size: QUOTA_BY_ENVIRONMENT[ctx.size],
     };
     const overrides = settings.components[c.name]?.values ?? {};

@@ -44,8 +44,10 @@ export interface WorkloadComponent {
   namespace: string;
   description: string;
   defaultEnabled: boolean;
-  /** Operators: talk to the API server and serve admission webhooks. */
-  apiAccess: boolean;
+  /** Pods that talk to the API server (operators, Spark drivers, CNPG's instance manager). */
+  apiServer: boolean;
+  /** Admission webhook ports the API server calls (verified in the charts: docs/workloads.md). */
+  webhookPorts: number[];
   /** Components that must be enabled, and are installed first. */
   needs: string[];
   secrets: GeneratedSecret[];

@@ -7,6 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CHARTS } from "./charts";
+import { openEgress } from "./guardrails";
 import type { KubeObject } from "./kube";
 import type { PlannedComponent } from "./plan";
 import type { GeneratedSecret } from "./types";
@@ -14,6 +15,8 @@ import type { GeneratedSecret } from "./types";
 export interface WorkloadsArgs {
   components: PlannedComponent[];
   provider: k8s.Provider;
+  /** workloads.egressAllowlist, for the warnings below (the policies come with the components). */
+  egressAllowlist: string[];
 }
 
 export class Workloads extends pulumi.ComponentResource {
@@ -21,6 +24,18 @@ export class Workloads extends pulumi.ComponentResource {
 
   constructor(name: string, args: WorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cluster-orchestrator:workloads:Workloads", name, {}, opts);
+    for (const cidr of openEgress(args.egressAllowlist)) {
+      void pulumi.log.warn(
+        `workloads.egressAllowlist holds ${cidr}: every workload pod may reach the whole internet; list the registries and mirrors it needs instead`,
+        this,
+      );
+    }
+    if (args.components.some((c) => c.name === "etl-jobs") && args.egressAllowlist.length === 0) {
+      void pulumi.log.warn(
+        "etl-jobs downloads its Iceberg packages (Maven) when a job starts, but workloads.egressAllowlist is empty: add your Maven mirror's (or repo1.maven.org's) addresses, or the job cannot start",
+        this,
+      );
+    }
     const child = (dependsOn: pulumi.Resource[] = []) => ({
       parent: this,
       provider: args.provider,
