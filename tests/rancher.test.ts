@@ -278,6 +278,13 @@ describe("removing the cluster from Rancher (the deregistration's delete, agains
     }
   });
 
+  test("an input change is an update, never a replacement (a replacement's delete would remove the live cluster)", async () => {
+    const olds = { clusterId: "c-1", timeoutSeconds: 600 };
+    const result = await deregistrationProvider.diff!("c-1", olds, { clusterId: "c-2", timeoutSeconds: 900 });
+    expect(result).toMatchObject({ changes: true, replaces: [] });
+    expect(await deregistrationProvider.diff!("c-1", olds, { ...olds })).toMatchObject({ changes: false });
+  });
+
   test("a refusal stops the destroy before the VMs go; so do missing credentials and a plain-http URL", async () => {
     let restore = env({ RANCHER_URL: base, RANCHER_TOKEN_KEY: "t", CO_RANCHER_ALLOW_HTTP: "true" });
     refuse = true;

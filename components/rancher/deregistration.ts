@@ -26,13 +26,24 @@ export interface DeregistrationInputs {
 
 /**
  * The dynamic provider. Self-contained (no captured modules): Pulumi serializes it into state.
- * Create records the id; delete removes the cluster from Rancher and waits for the 404.
+ * Create records the id; update only records new inputs (never a replacement); delete removes the
+ * cluster from Rancher and waits for the 404.
  */
 export const deregistrationProvider: pulumi.dynamic.ResourceProvider = {
   create(inputs: DeregistrationInputs) {
     return Promise.resolve({ id: inputs.clusterId, outs: inputs });
   },
-  async delete(id: string, props: DeregistrationInputs) {
+  // Never a replacement: replacing would run delete, which removes the live cluster from Rancher.
+  diff(_id: string, olds: DeregistrationInputs, news: DeregistrationInputs) {
+    const changes = JSON.stringify(olds) !== JSON.stringify(news);
+    return Promise.resolve({ changes, replaces: [], deleteBeforeReplace: false });
+  },
+  update(_id: string, _olds: DeregistrationInputs, news: DeregistrationInputs) {
+    return Promise.resolve({ outs: news });
+  },
+  async delete(_id: string, props: DeregistrationInputs) {
+    // The id recorded at creation; a later update may have moved the cluster id.
+    const id = props.clusterId;
     const base = (process.env.RANCHER_URL ?? "").replace(/\/+$/, "");
     const token = process.env.RANCHER_TOKEN_KEY ?? "";
     if (!/^https:\/\//.test(base) && process.env.CO_RANCHER_ALLOW_HTTP !== "true") {
