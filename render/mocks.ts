@@ -68,7 +68,14 @@ export class XoMocks implements pulumi.runtime.Mocks {
       case "xenorchestra:index/vm:Vm":
         return { id, state: { ...inputs, powerState: "Running" } };
       case "random:index/randomPassword:RandomPassword":
-        return { id, state: { ...inputs, result: this.secret(`tok${id.replace(/-/g, "")}`) } };
+        return {
+          id,
+          state: {
+            ...inputs,
+            result: this.secret(`tok${id.replace(/-/g, "")}`),
+            bcryptHash: this.secret(`$2a$10$bcrypt${id.replace(/-/g, "")}`),
+          },
+        };
       case "random:index/randomString:RandomString":
         return { id, state: { ...inputs, ...this.priorState.get(args.name), result: id.slice(0, 8) } };
       case "rancher2:index/cluster:Cluster": {

@@ -10,6 +10,7 @@ import { LimitRange } from "kubernetes-models/v1/LimitRange";
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { ResourceQuota } from "kubernetes-models/v1/ResourceQuota";
 import { Secret } from "kubernetes-models/v1/Secret";
+import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
@@ -33,6 +34,7 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   "kubernetes:core/v1:ResourceQuota": ResourceQuota,
   "kubernetes:core/v1:LimitRange": LimitRange,
   "kubernetes:networking.k8s.io/v1:NetworkPolicy": NetworkPolicy,
+  "kubernetes:networking.k8s.io/v1:Ingress": Ingress,
 };
 /** Required fields of the custom resources, from their CRDs (docs/workloads.md). */
 const CUSTOM_REQUIRED: Record<string, string[]> = {
@@ -241,6 +243,38 @@ describe.each(listStacks(PROJECT_ROOT))("workloads of %s", (stack) => {
       expect(withApi.includes(ns)).toBe(loaded.workloads.some((w) => w.namespace === ns));
   });
 
+  // Issue 14 #4. Fails on the old code: the chart's Ingress published the FHIR API with no
+  // authentication and to every address.
+  test("no anonymous API: every Ingress demands basic auth against a generated credential, from the allowlisted ranges only", () => {
+    const ingresses = kubeResources(run).filter((r) => r.type.endsWith(":Ingress"));
+    for (const r of releases()) expect(get(values(r), "ingress.enabled")).not.toBe(true);
+    const hapi = releases().find((r) => r.inputs.chart === "hapi-fhir-jpaserver");
+    expect(ingresses.length).toBe(hapi ? 1 : 0);
+    for (const r of ingresses) {
+      const o = kubeObject(r);
+      const annotations = get(o, "metadata.annotations") as Record<string, string>;
+      expect(get(o, "spec.ingressClassName")).toBe("nginx");
+      expect(annotations["nginx.ingress.kubernetes.io/auth-type"]).toBe("basic");
+      const ranges = annotations["nginx.ingress.kubernetes.io/whitelist-source-range"]!.split(",");
+      expect(ranges).toEqual([loaded.spec.network.supernet]);
+      expect(get(o, "spec.tls")).toEqual([
+        { secretName: "ingress-tls", hosts: [`fhir.${loaded.plan.network.zone}`] },
+      ]);
+      const secretName = annotations["nginx.ingress.kubernetes.io/auth-secret"];
+      const secret = kubeResources(run).find(
+        (x) =>
+          x.type === "kubernetes:core/v1:Secret" &&
+          get(x.inputs.metadata, "name") === secretName &&
+          get(x.inputs.metadata, "namespace") === get(o, "metadata.namespace"),
+      )!;
+      expect(isMockSecret(secret.inputs.stringData)).toBe(true);
+      expect(get(unwrap(secret.inputs.stringData), "auth")).toMatch(/^fhir:\$2[aby]\$\d\d\$/);
+      // The Ingress goes to the chart's Service by the name the release fixes.
+      const service = get(values(hapi!), "fullnameOverride");
+      expect(JSON.stringify(get(o, "spec.rules"))).toContain(`"name":"${String(service)}"`);
+    }
+  });
+
   test("generated workload passwords stay secret", () => {
     for (const s of run.resources.filter((r) => r.type === "kubernetes:core/v1:Secret")) {
       expect(isMockSecret(s.inputs.stringData)).toBe(true);
@@ -314,6 +348,12 @@ describe("changing workloads by pull request", () => {
       { components: { elasticsearch: { enabled: true } } },
       "cluster-orchestrator:workloads.components.elasticsearch",
       "not a component of use case legal-ai",
+    ],
+    [
+      "an ingress source range that admits everyone",
+      { ingressSourceRanges: ["10.0.0.0/8", "0.0.0.0/0"] },
+      "cluster-orchestrator:workloads.ingressSourceRanges.1",
+      "must not admit every address",
     ],
     [
       "a component without what it needs",

@@ -38,6 +38,8 @@ export function workloadContext(
     zone: plan.network.zone,
     storageClass: settings.storageClass ?? null,
     tlsSecretName: settings.tlsSecretName,
+    // Fail closed: without a list, only the lab's own address space reaches the published APIs.
+    ingressSourceRanges: settings.ingressSourceRanges ?? [spec.network.supernet],
     podSecurity: profile.hardening.podSecurity,
     storageNodes: plan.nodes.filter((n) => n.dataDiskGiB !== null).length,
     nodeTaints: plan.nodes.flatMap((n) => n.taints),

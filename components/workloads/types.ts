@@ -11,6 +11,8 @@ export interface WorkloadContext {
   zone: string;
   storageClass: string | null;
   tlsSecretName: string;
+  /** Client CIDRs the published APIs (the FHIR ingress) admit. */
+  ingressSourceRanges: string[];
   podSecurity: "baseline" | "restricted";
   /** Nodes with a data disk: the nodes that can hold Longhorn replicas. */
   storageNodes: number;
@@ -33,8 +35,12 @@ export interface GeneratedSecret {
   name: string;
   /** One password per key. */
   passwords: string[];
-  /** The Secret's data from the passwords (default: the passwords as they are). */
+  /**
+   * The Secret's data from the passwords (default: the passwords as they are). With `bcrypt`,
+   * each key's bcrypt hash (random.RandomPassword.bcryptHash) is passed as `<key>:bcrypt`.
+   */
   render?: (passwords: Record<string, string>) => Record<string, string>;
+  bcrypt?: boolean;
   type?: string;
   alsoIn?: string[];
 }

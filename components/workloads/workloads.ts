@@ -110,14 +110,17 @@ export class Workloads extends pulumi.ComponentResource {
     opts: pulumi.CustomResourceOptions,
   ): pulumi.Resource[] {
     const passwords = Object.fromEntries(
-      s.passwords.map((key) => [
-        key,
-        new random.RandomPassword(
+      s.passwords.flatMap((key) => {
+        const password = new random.RandomPassword(
           `${prefix}-${s.name}-${key}`,
           { length: 32, minUpper: 2, minLower: 2, minNumeric: 2, minSpecial: 2, overrideSpecial: "-_.+=" },
           { parent: this },
-        ).result,
-      ]),
+        );
+        return [
+          [key, password.result],
+          ...(s.bcrypt ? [[`${key}:bcrypt`, password.bcryptHash] as const] : []),
+        ];
+      }),
     );
     const data = pulumi.secret(pulumi.all(passwords).apply((p) => (s.render ? s.render(p) : p)));
     return [namespace, ...(s.alsoIn ?? [])].map(
@@ -157,6 +160,12 @@ function kubeResource(name: string, o: KubeObject, opts: pulumi.CustomResourceOp
       return new k8s.core.v1.LimitRange(
         name,
         { metadata: o.metadata, spec: o.spec as unknown as k8s.types.input.core.v1.LimitRangeSpec },
+        opts,
+      );
+    case "Ingress":
+      return new k8s.networking.v1.Ingress(
+        name,
+        { metadata: o.metadata, spec: o.spec as unknown as k8s.types.input.networking.v1.IngressSpec },
         opts,
       );
     case "ConfigMap":
