@@ -275,6 +275,67 @@ describe.each(listStacks(PROJECT_ROOT))("workloads of %s", (stack) => {
     }
   });
 
+  // Issue 14 #9. Fails on the old code: the image ran its demo installer (demo certificates and
+  // demo users), since nothing set DISABLE_INSTALL_DEMO_CONFIG.
+  test("OpenSearch runs on the cluster's own certificates and users; the demo configuration is off", () => {
+    const release = releases().find((r) => r.inputs.chart === "opensearch");
+    if (!release) return;
+    const v = values(release);
+    const env = get(v, "extraEnvs") as { name: string; value?: string }[];
+    expect(env).toContainEqual({ name: "DISABLE_INSTALL_DEMO_CONFIG", value: "true" });
+    expect(env.map((e) => e.name)).not.toContain("OPENSEARCH_INITIAL_ADMIN_PASSWORD");
+    const yml = parse(String(get(v, "config")!["opensearch.yml" as keyof object])) as Record<string, unknown>;
+    expect(yml["plugins.security.allow_unsafe_democertificates"]).toBe(false);
+    expect(yml["plugins.security.ssl.http.enabled"]).toBe(true);
+    const [mount] = get(v, "secretMounts") as { secretName: string; path: string }[];
+    expect(mount!.path).toBe("/usr/share/opensearch/config/certs");
+    for (const kind of ["transport", "http"])
+      for (const [file, key] of [
+        ["pemcert", "node.crt"],
+        ["pemkey", "node.key"],
+        ["pemtrustedcas", "ca.crt"],
+      ])
+        expect(yml[`plugins.security.ssl.${kind}.${file}_filepath`]).toBe(`certs/${key}`);
+    const inNs = (type: string) =>
+      run.resources.filter(
+        (r) =>
+          r.type === type &&
+          [undefined, "opensearch"].includes(get(r.inputs.metadata, "namespace") as string),
+      );
+    const secretNamed = (name: string) =>
+      inNs("kubernetes:core/v1:Secret").find((r) => get(r.inputs.metadata, "name") === name)!;
+    // The certificates' Secret, generated in the program, secret in state.
+    const tlsSecret = secretNamed(mount!.secretName);
+    expect(isMockSecret(tlsSecret.inputs.stringData)).toBe(true);
+    expect(Object.keys(unwrap(tlsSecret.inputs.stringData) as object).sort()).toEqual(
+      ["admin.crt", "admin.key", "ca.crt", "node.crt", "node.key"].sort(),
+    );
+    const csrs = inNs("tls:index/certRequest:CertRequest").filter((r) => r.name.includes("-opensearch-"));
+    const subject = (cn: string) =>
+      csrs.find((r) => get(r.inputs.subject, "commonName") === cn)!.inputs.subject;
+    const dn = (cn: string) => `CN=${cn},O=${String(get(subject(cn), "organization"))}`;
+    expect(yml["plugins.security.authcz.admin_dn"]).toEqual([dn("opensearch-admin")]);
+    expect(yml["plugins.security.nodes_dn"]).toEqual([dn("opensearch-node")]);
+    const nodeCsr = csrs.find((r) => get(r.inputs.subject, "commonName") === "opensearch-node")!;
+    expect(nodeCsr.inputs.dnsNames).toEqual(
+      expect.arrayContaining([
+        "opensearch-cluster-master.opensearch.svc",
+        "*.opensearch-cluster-master-headless",
+      ]),
+    );
+    const [ca] = inNs("tls:index/selfSignedCert:SelfSignedCert").filter((r) =>
+      r.name.includes("-opensearch-"),
+    );
+    expect(ca!.inputs.isCaCertificate).toBe(true);
+    // Only our admin in the security plugin's user database (the image's file has demo users).
+    const users = secretNamed(String(get(v, "securityConfig.internalUsersSecret")));
+    expect(isMockSecret(users.inputs.stringData)).toBe(true);
+    const files = unwrap(users.inputs.stringData) as Record<string, string>;
+    const db = parse(files["internal_users.yml"]!) as Record<string, unknown>;
+    expect(Object.keys(db).sort()).toEqual(["_meta", "admin"]);
+    expect(get(db, "admin.hash")).toMatch(/^\$2[aby]\$/);
+  });
+
   test("generated workload passwords stay secret", () => {
     for (const s of run.resources.filter((r) => r.type === "kubernetes:core/v1:Secret")) {
       expect(isMockSecret(s.inputs.stringData)).toBe(true);

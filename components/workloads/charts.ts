@@ -22,13 +22,13 @@ export const CHARTS = {
   opensearch: {
     repo: "https://opensearch-project.github.io/helm-charts/",
     chart: "opensearch",
-    version: "3.8.0",
+    version: "3.6.0",
     licence: "Apache-2.0",
   },
   "opensearch-dashboards": {
     repo: "https://opensearch-project.github.io/helm-charts/",
     chart: "opensearch-dashboards",
-    version: "3.8.0",
+    version: "3.6.0",
     licence: "Apache-2.0",
   },
   valkey: {

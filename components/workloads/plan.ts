@@ -10,7 +10,13 @@ import { guardRails, namespaceObject, QUOTA_BY_ENVIRONMENT } from "./guardrails"
 import type { KubeObject } from "./kube";
 import { WORKLOAD_COMPONENTS } from "./registry";
 import { longhornValues, STORAGE_NAMESPACE, storageNamespace } from "./storage";
-import type { GeneratedSecret, ReleaseSpec, WorkloadComponent, WorkloadContext } from "./types";
+import type {
+  CertificateBundle,
+  GeneratedSecret,
+  ReleaseSpec,
+  WorkloadComponent,
+  WorkloadContext,
+} from "./types";
 
 export interface PlannedComponent {
   name: string;
@@ -19,6 +25,7 @@ export interface PlannedComponent {
   namespaceObject: KubeObject;
   guardRails: KubeObject[];
   secrets: GeneratedSecret[];
+  certificates: CertificateBundle[];
   /** Created (and awaited) before the releases. */
   prerequisites: KubeObject[];
   releases: ReleaseSpec[];
@@ -73,6 +80,7 @@ function storageComponent(ctx: WorkloadContext, problems: Problem[]): PlannedCom
     // the API server and to iSCSI on the nodes; no default-deny here (docs/workloads.md).
     guardRails: [],
     secrets: [],
+    certificates: [],
     prerequisites: [],
     releases: [{ name: "longhorn", chart: "longhorn", values: longhornValues(ctx) }],
     objects: [],
@@ -141,6 +149,7 @@ export function planWorkloads(
       namespaceObject: namespaceObject(rails),
       guardRails: guardRails(rails),
       secrets: c.secrets,
+      certificates: c.certificates?.(ctx) ?? [],
       prerequisites: c.prerequisites?.(ctx) ?? [],
       // Stack values apply to the component's first (main) release.
       releases: c

@@ -45,6 +45,17 @@ export interface GeneratedSecret {
   alsoIn?: string[];
 }
 
+/** Certificates the program generates for a component (components/workloads/certificates.ts). */
+export interface CertificateBundle {
+  /** The Secret: ca.crt, node.crt, node.key (PKCS#8), admin.crt, admin.key. */
+  secret: string;
+  organization: string;
+  nodeCommonName: string;
+  adminCommonName: string;
+  /** Names the server certificate is valid for. */
+  dnsNames: string[];
+}
+
 export interface WorkloadComponent {
   name: string;
   namespace: string;
@@ -57,6 +68,7 @@ export interface WorkloadComponent {
   /** Components that must be enabled, and are installed first. */
   needs: string[];
   secrets: GeneratedSecret[];
+  certificates?(ctx: WorkloadContext): CertificateBundle[];
   /**
    * Objects that must exist, and be ready, before the component's releases (e.g. the database a
    * chart's init container waits for). Created after the components it needs.

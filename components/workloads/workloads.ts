@@ -6,6 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { certificateBundle } from "./certificates";
 import { CHARTS } from "./charts";
 import { openEgress } from "./guardrails";
 import type { KubeObject } from "./kube";
@@ -56,9 +57,12 @@ export class Workloads extends pulumi.ComponentResource {
       const rails = c.guardRails.map((o) =>
         kubeResource(`${name}-${c.name}-${o.kind.toLowerCase()}-${o.metadata.name}`, o, child([ns])),
       );
-      const secrets = c.secrets.flatMap((s) =>
-        this.secret(`${name}-${c.name}`, s, c.namespace, namespaces, child()),
-      );
+      const secrets = [
+        ...c.secrets.flatMap((s) => this.secret(`${name}-${c.name}`, s, c.namespace, namespaces, child())),
+        ...c.certificates.map((b) =>
+          certificateBundle(`${name}-${c.name}`, b, c.namespace, this, child([ns])),
+        ),
+      ];
       const needed = c.needs.flatMap((n) => installed.get(n) ?? []);
       // e.g. the CloudNativePG Cluster: created and awaited (pulumi.com/waitFor) before the chart
       // whose init container waits for it.
