@@ -13,13 +13,14 @@ import { Secret } from "kubernetes-models/v1/Secret";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import * as pulumi from "@pulumi/pulumi";
+import fc from "fast-check";
 import { parse, stringify } from "yaml";
 import { ConfigError } from "../components/config/errors";
 import { loadStack } from "../components/config/load";
 import { listStacks } from "../components/config/sources";
 import { PROJECT_ROOT } from "../components/program";
 import { CHARTS } from "../components/workloads/charts";
-import { STORAGE_NAMESPACE, toleration } from "../components/workloads/storage";
+import { replicaCount, STORAGE_NAMESPACE, toleration } from "../components/workloads/storage";
 import { BURST_TAINT } from "../components/workloads/accountingAnalytics";
 import { DATA_DISK_NODE_LABEL } from "../components/plan/clusterPlan";
 import { isMockSecret, type RecordedResource } from "../render/mocks";
@@ -154,7 +155,8 @@ describe.each(listStacks(PROJECT_ROOT))("workloads of %s", (stack) => {
     expect(get(v, "persistence.defaultClass")).toBe(true);
     const replicas = get(v, "persistence.defaultClassReplicaCount") as number;
     expect(replicas).toBeGreaterThanOrEqual(1);
-    expect(replicas).toBeLessThanOrEqual(Math.min(3, dataNodes.length));
+    expect(replicas).toBeLessThanOrEqual(dataNodes.length);
+    expect(replicas).toBe(Math.min(loaded.spec.environment === "dev" ? 2 : 3, dataNodes.length));
     // Replicas live on the data disk (mounted on /var/lib/rancher), only on nodes labelled for it.
     expect(get(v, "defaultSettings.createDefaultDiskLabeledNodes")).toBe(true);
     expect(String(get(v, "defaultSettings.defaultDataPath"))).toMatch(/^\/var\/lib\/rancher\//);
@@ -477,4 +479,20 @@ describe("egress warnings", () => {
       warn.mockRestore();
     }
   });
+});
+
+test("Longhorn's replica count: the environment's target, never more than the data-disk nodes, and stable as nodes are added", () => {
+  fc.assert(
+    fc.property(
+      fc.constantFrom("dev" as const, "prod" as const),
+      fc.nat(20),
+      fc.nat(5),
+      (size, nodes, more) => {
+        const n = replicaCount(size, nodes);
+        expect(n).toBeLessThanOrEqual(nodes);
+        expect(n).toBeLessThanOrEqual(size === "dev" ? 2 : 3);
+        if (nodes >= (size === "dev" ? 2 : 3)) expect(replicaCount(size, nodes + more)).toBe(n);
+      },
+    ),
+  );
 });

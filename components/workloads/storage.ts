@@ -19,12 +19,16 @@ export const STORAGE_NAMESPACE = "longhorn-system";
 export const STORAGE_CLASS = "longhorn";
 /** Where the data disk is mounted (cloud-init/nodeCloudInit.ts); Longhorn's replicas live below it. */
 export const LONGHORN_DATA_PATH = "/var/lib/rancher/longhorn/";
-/** Longhorn never keeps more copies than this, however many nodes can hold one. */
-export const MAX_REPLICAS = 3;
+/** Copies of each volume Longhorn aims for: two in dev, three elsewhere. */
+export const TARGET_REPLICAS = { dev: 2, prod: 3 } as const;
 
-/** Replicas per volume: one per node that has a data disk, at most MAX_REPLICAS. */
-export function replicaCount(storageNodes: number): number {
-  return Math.max(0, Math.min(MAX_REPLICAS, storageNodes));
+/**
+ * Replicas per volume: the environment's target, but never more than the nodes that can hold a
+ * replica (those with a data disk). Fixed by the target once the cluster has that many data-disk
+ * nodes, so adding nodes changes nothing here.
+ */
+export function replicaCount(size: "dev" | "prod", storageNodes: number): number {
+  return Math.max(0, Math.min(TARGET_REPLICAS[size], storageNodes));
 }
 
 /** A pool taint (`key=value:Effect` or `key:Effect`) as a Kubernetes toleration. */
@@ -43,7 +47,7 @@ export function longhornValues(ctx: WorkloadContext): Record<string, unknown> {
   return {
     persistence: {
       defaultClass: true,
-      defaultClassReplicaCount: replicaCount(ctx.storageNodes),
+      defaultClassReplicaCount: replicaCount(ctx.size, ctx.storageNodes),
       reclaimPolicy: "Delete",
     },
     defaultSettings: {
