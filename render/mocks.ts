@@ -24,6 +24,7 @@ export interface RecordedResource {
     replaceOnChanges: string[];
     additionalSecretOutputs: string[];
     customTimeouts: { create: string; update: string; delete: string } | null;
+    retainOnDelete: boolean;
   };
 }
 
@@ -169,6 +170,7 @@ interface RegisterRequest {
   getReplaceonchangesList(): string[];
   getAdditionalsecretoutputsList(): string[];
   getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+  getRetainondelete(): boolean | undefined;
 }
 
 interface MonitorWithRegister {
@@ -224,6 +226,7 @@ export function installRecordingMocks(
             customTimeouts: timeouts
               ? { create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() }
               : null,
+            retainOnDelete: req.getRetainondelete() ?? false,
           },
         });
       }

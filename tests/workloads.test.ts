@@ -171,7 +171,13 @@ describe.each(listStacks(PROJECT_ROOT))("workloads of %s", (stack) => {
       expect(get(v, "longhornDriver.tolerations")).toContainEqual(toleration(taint));
       expect(String(get(v, "defaultSettings.taintToleration")).split(";")).toContain(taint);
     }
-    for (const r of releases().filter((x) => x !== longhorn)) expect(r.dependencies).toContain(longhorn.urn);
+    for (const r of releases().filter((x) => x !== longhorn)) {
+      expect(r.dependencies).toContain(longhorn.urn);
+      expect(r.options.retainOnDelete).toBe(false);
+    }
+    // Uninstalling Longhorn would delete every volume (chart/templates/uninstall-job.yaml at v1.12.1).
+    expect(longhorn.options.retainOnDelete).toBe(true);
+    expect(get(v, "defaultSettings.deletingConfirmationFlag")).toBeUndefined();
   });
 
   test("Valkey renders: replica mode carries replica.persistence.size (the chart fails without it)", () => {

@@ -82,7 +82,10 @@ function storageComponent(ctx: WorkloadContext, problems: Problem[]): PlannedCom
     secrets: [],
     certificates: [],
     prerequisites: [],
-    releases: [{ name: "longhorn", chart: "longhorn", values: longhornValues(ctx) }],
+    // Retained when Pulumi deletes it: uninstalling Longhorn deletes every volume (its chart's
+    // pre-delete job runs `longhorn-manager uninstall`, refused unless deletingConfirmationFlag is
+    // set), so `workloads: none` leaves it installed, and a destroy takes it with the VMs.
+    releases: [{ name: "longhorn", chart: "longhorn", values: longhornValues(ctx), retainOnDelete: true }],
     objects: [],
   };
 }

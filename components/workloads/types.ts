@@ -25,6 +25,8 @@ export interface ReleaseSpec {
   name: string;
   chart: ChartId;
   values: Record<string, unknown>;
+  /** Leave the release installed when Pulumi deletes it (see components/workloads/storage.ts). */
+  retainOnDelete?: boolean;
 }
 
 /**

@@ -88,7 +88,10 @@ export class Workloads extends pulumi.ComponentResource {
             atomic: true,
             timeout: 900,
           },
-          child([ns, ...rails, ...secrets, ...needed, ...prerequisites]),
+          {
+            ...child([ns, ...rails, ...secrets, ...needed, ...prerequisites]),
+            retainOnDelete: r.retainOnDelete,
+          },
         );
         this.releases[`${c.name}/${r.name}`] = release;
         return release;
