@@ -458,6 +458,46 @@ test("the schema check is real: a malformed NetworkPolicy is rejected", () => {
   expect(() => new NetworkPolicy(bad as never).validate()).toThrow(/policyTypes/);
 });
 
+describe("Spark's package downloads", () => {
+  const dir = copyProjectConfig();
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  // Issue 9 #5: with the default (empty) allowlist the ETL job's Maven downloads had no way out.
+  test("workloads.packageRepository opens HTTPS to its CIDRs from etl only, and points Spark at it", async () => {
+    const file = path.join(dir, "stacks", "Pulumi.accounting-analytics-dev.yaml");
+    const doc = parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
+    doc.config["cluster-orchestrator:workloads"] = {
+      packageRepository: { url: "https://maven.lab.example.net/releases", cidrs: ["10.10.0.40/32"] },
+    };
+    fs.writeFileSync(file, stringify(doc));
+    const run = await runInMocks("accounting-analytics-dev", dir);
+    const opened = kubeResources(run)
+      .filter((r) => r.type.endsWith(":NetworkPolicy"))
+      .map((r) => kubeObject(r))
+      .filter((p) => get(p, "metadata.name") === "allow-package-repository");
+    expect(opened.map((p) => get(p, "metadata.namespace"))).toEqual(["etl"]);
+    expect(get(opened[0], "spec.egress")).toEqual([
+      { to: [{ ipBlock: { cidr: "10.10.0.40/32" } }], ports: [{ protocol: "TCP", port: 443 }] },
+    ]);
+    const app = run.resources.find((r) => r.type.endsWith(":ScheduledSparkApplication"))!;
+    expect(get(kubeObject(app), "spec.template.sparkConf")).toMatchObject({
+      "spark.jars.repositories": "https://maven.lab.example.net/releases",
+    });
+  });
+
+  test("without it, the program warns that the ETL job cannot download its packages", async () => {
+    const warn = jest.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
+    try {
+      await runInMocks("accounting-analytics-dev");
+      expect(warn.mock.calls.map((c) => String(c[0]))).toContainEqual(
+        expect.stringContaining("etl-jobs downloads its Iceberg packages"),
+      );
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
+
 describe("egress warnings", () => {
   const dir = copyProjectConfig();
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

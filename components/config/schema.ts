@@ -127,6 +127,16 @@ const workloadSettingsSchema = z.strictObject({
     .array(cidr.refine((c) => !c.endsWith("/0"), "must not admit every address (/0)"))
     .min(1)
     .optional(),
+  /**
+   * Where the ETL job's Spark downloads its Maven packages (`spark.jars.repositories`) and the
+   * CIDRs it answers on: the `etl` namespace may reach those, on TCP 443 only.
+   */
+  packageRepository: z
+    .strictObject({
+      url: z.string().regex(/^https:\/\/[^\s,]+$/, "must be an https URL without commas"),
+      cidrs: z.array(cidr.refine((c) => !c.endsWith("/0"), "must not admit every address (/0)")).min(1),
+    })
+    .optional(),
 });
 
 /** `none` gives a bare cluster. */

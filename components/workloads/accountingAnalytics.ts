@@ -207,6 +207,8 @@ export const etlJobs: WorkloadComponent = {
   apiServer: true,
   // Nothing calls into etl from the control plane.
   webhookPorts: [],
+  // The driver resolves `deps.packages` (Iceberg) from Maven when a job starts.
+  packageEgress: true,
   needs: ["spark-operator", "iceberg-catalog", "object-storage"],
   secrets: [],
   releases: () => [],
@@ -257,6 +259,7 @@ export const etlJobs: WorkloadComponent = {
               "spark.sql.catalog.lake.warehouse": "warehouse",
               "spark.sql.catalog.lake.s3.endpoint": S3_ENDPOINT,
               "spark.sql.catalog.lake.s3.path-style-access": "true",
+              ...(ctx.packageRepository ? { "spark.jars.repositories": ctx.packageRepository.url } : {}),
             },
             volumes: [{ name: "job", configMap: { name: "ledger-etl" } }],
             driver: { serviceAccount: "spark", cores: 1, memory: sized(ctx, "1g", "4g"), ...podBase },

@@ -31,6 +31,8 @@ export interface GuardRailInput {
   apiServer: boolean;
   /** Admission webhook ports the API server calls in this namespace; nothing else is admitted. */
   webhookPorts: number[];
+  /** The package repository's CIDRs, for a namespace that downloads packages (HTTPS only). */
+  packageCidrs: string[];
   size: QuotaSize;
 }
 
@@ -158,6 +160,20 @@ export function guardRails(input: GuardRailInput): KubeObject[] {
           {
             to: input.apiServerAddresses.map((a) => ({ ipBlock: { cidr: `${a}/32` } })),
             ports: [{ protocol: "TCP", port: 6443 }],
+          },
+        ],
+      }),
+    );
+  }
+  if (input.packageCidrs.length > 0) {
+    objects.push(
+      policy("allow-package-repository", {
+        podSelector: {},
+        policyTypes: ["Egress"],
+        egress: [
+          {
+            to: input.packageCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+            ports: [{ protocol: "TCP", port: 443 }],
           },
         ],
       }),

@@ -47,6 +47,7 @@ export function workloadContext(
     tlsSecretName: settings.tlsSecretName,
     // Fail closed: without a list, only the lab's own address space reaches the published APIs.
     ingressSourceRanges: settings.ingressSourceRanges ?? [spec.network.supernet],
+    packageRepository: settings.packageRepository ?? null,
     podSecurity: profile.hardening.podSecurity,
     storageNodes: plan.nodes.filter((n) => n.dataDiskGiB !== null).length,
     nodeTaints: plan.nodes.flatMap((n) => n.taints),
@@ -141,6 +142,7 @@ export function planWorkloads(
       podCidr: spec.rke2.clusterCidr,
       apiServer: c.apiServer,
       webhookPorts: c.webhookPorts,
+      packageCidrs: c.packageEgress ? (ctx.packageRepository?.cidrs ?? []) : [],
       size: QUOTA_BY_ENVIRONMENT[ctx.size],
     };
     const overrides = settings.components[c.name]?.values ?? {};

@@ -13,6 +13,8 @@ export interface WorkloadContext {
   tlsSecretName: string;
   /** Client CIDRs the published APIs (the FHIR ingress) admit. */
   ingressSourceRanges: string[];
+  /** workloads.packageRepository: the Maven repository Spark downloads from, and its CIDRs. */
+  packageRepository: { url: string; cidrs: string[] } | null;
   podSecurity: "baseline" | "restricted";
   /** Nodes with a data disk: the nodes that can hold Longhorn replicas. */
   storageNodes: number;
@@ -67,6 +69,8 @@ export interface WorkloadComponent {
   apiServer: boolean;
   /** Admission webhook ports the API server calls (verified in the charts: docs/workloads.md). */
   webhookPorts: number[];
+  /** Downloads packages at run time: may reach workloads.packageRepository's CIDRs on 443. */
+  packageEgress?: boolean;
   /** Components that must be enabled, and are installed first. */
   needs: string[];
   secrets: GeneratedSecret[];

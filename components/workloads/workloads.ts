@@ -31,9 +31,12 @@ export class Workloads extends pulumi.ComponentResource {
         this,
       );
     }
-    if (args.components.some((c) => c.name === "etl-jobs") && args.egressAllowlist.length === 0) {
+    const downloaders = args.components.filter((c) =>
+      c.guardRails.every((o) => o.metadata.name !== "allow-package-repository"),
+    );
+    if (downloaders.some((c) => c.name === "etl-jobs") && args.egressAllowlist.length === 0) {
       void pulumi.log.warn(
-        "etl-jobs downloads its Iceberg packages (Maven) when a job starts, but workloads.egressAllowlist is empty: add your Maven mirror's (or repo1.maven.org's) addresses, or the job cannot start",
+        "etl-jobs downloads its Iceberg packages (Maven) when a job starts, but neither workloads.packageRepository nor workloads.egressAllowlist opens a way out: the job cannot start",
         this,
       );
     }
