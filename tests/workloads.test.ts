@@ -11,6 +11,7 @@ import { Namespace } from "kubernetes-models/v1/Namespace";
 import { ResourceQuota } from "kubernetes-models/v1/ResourceQuota";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
+import { StorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import * as pulumi from "@pulumi/pulumi";
 import fc from "fast-check";
@@ -20,7 +21,12 @@ import { loadStack } from "../components/config/load";
 import { listStacks } from "../components/config/sources";
 import { PROJECT_ROOT } from "../components/program";
 import { CHARTS } from "../components/workloads/charts";
-import { replicaCount, STORAGE_NAMESPACE, toleration } from "../components/workloads/storage";
+import {
+  replicaCount,
+  SINGLE_REPLICA_CLASS,
+  STORAGE_NAMESPACE,
+  toleration,
+} from "../components/workloads/storage";
 import { BURST_TAINT } from "../components/workloads/accountingAnalytics";
 import { DATA_DISK_NODE_LABEL } from "../components/plan/clusterPlan";
 import { isMockSecret, type RecordedResource } from "../render/mocks";
@@ -36,6 +42,7 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   "kubernetes:core/v1:LimitRange": LimitRange,
   "kubernetes:networking.k8s.io/v1:NetworkPolicy": NetworkPolicy,
   "kubernetes:networking.k8s.io/v1:Ingress": Ingress,
+  "kubernetes:storage.k8s.io/v1:StorageClass": StorageClass,
 };
 /** Required fields of the custom resources, from their CRDs (docs/workloads.md). */
 const CUSTOM_REQUIRED: Record<string, string[]> = {
@@ -61,7 +68,18 @@ const unwrap = (v: unknown): unknown => (isMockSecret(v) ? v.value : v);
 function kubeObject(r: RecordedResource): Record<string, unknown> {
   const [, groupVersion, kind] = r.type.split(":");
   const apiVersion = groupVersion!.startsWith("core/") ? groupVersion!.slice(5) : groupVersion!;
-  const fields = ["metadata", "spec", "data", "stringData", "type"].filter((k) => r.inputs[k] !== undefined);
+  const fields = [
+    "metadata",
+    "spec",
+    "data",
+    "stringData",
+    "type",
+    "provisioner",
+    "parameters",
+    "reclaimPolicy",
+    "volumeBindingMode",
+    "allowVolumeExpansion",
+  ].filter((k) => r.inputs[k] !== undefined);
   return { apiVersion, kind, ...Object.fromEntries(fields.map((k) => [k, unwrap(r.inputs[k])])) };
 }
 
@@ -178,6 +196,34 @@ describe.each(listStacks(PROJECT_ROOT))("workloads of %s", (stack) => {
     // Uninstalling Longhorn would delete every volume (chart/templates/uninstall-job.yaml at v1.12.1).
     expect(longhorn.options.retainOnDelete).toBe(true);
     expect(get(v, "defaultSettings.deletingConfirmationFlag")).toBeUndefined();
+  });
+
+  // Three application copies times three Longhorn replicas would not fit the data disks.
+  test("workloads that replicate themselves in prod keep one Longhorn copy per volume; dev uses the default class", () => {
+    const single = kubeResources(run).find((r) => r.type.endsWith(":StorageClass"))!;
+    expect(kubeObject(single)).toMatchObject({
+      metadata: { name: SINGLE_REPLICA_CLASS },
+      provisioner: "driver.longhorn.io",
+      parameters: { numberOfReplicas: "1", dataLocality: "best-effort" },
+    });
+    const longhorn = releases().find((r) => r.inputs.chart === "longhorn")!;
+    expect(single.dependencies).toContain(longhorn.urn);
+    const prod = loaded.spec.environment !== "dev";
+    const expected = prod ? SINGLE_REPLICA_CLASS : undefined;
+    const classes: unknown[] = [];
+    for (const r of releases()) {
+      const v = values(r);
+      if (r.inputs.chart === "opensearch") classes.push(get(v, "persistence.storageClass"));
+      if (r.inputs.chart === "valkey" && prod) classes.push(get(v, "replica.persistence.storageClass"));
+      if (r.inputs.chart === "seaweedfs") {
+        classes.push((get(v, "volume.dataDirs") as { storageClass?: string }[])[0]!.storageClass);
+        expect(get(v, "master.defaultReplication")).toBe(prod ? "001" : "000");
+      }
+    }
+    const db = run.resources.find((r) => r.type === "kubernetes:postgresql.cnpg.io/v1:Cluster");
+    if (db) classes.push(get(kubeObject(db), "spec.storage.storageClass"));
+    expect(classes.length).toBeGreaterThan(0);
+    for (const c of classes) expect(c).toBe(expected);
   });
 
   test("Valkey renders: replica mode carries replica.persistence.size (the chart fails without it)", () => {

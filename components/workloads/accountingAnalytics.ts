@@ -50,6 +50,9 @@ export const objectStorage: WorkloadComponent = {
         // Persistent volumes, never hostPath (which Pod Security forbids).
         master: {
           replicas: sized(ctx, 1, 3),
+          // prod: every object on two volume servers ("001": another server, same rack), so each
+          // volume server's disk needs one Longhorn copy only (seaweedfs k8s/charts/seaweedfs/values.yaml).
+          defaultReplication: sized(ctx, "000", "001"),
           data: { type: "persistentVolumeClaim", size: "10Gi" },
           logs: { type: "emptyDir" },
         },
@@ -59,7 +62,9 @@ export const objectStorage: WorkloadComponent = {
             {
               name: "data",
               type: "persistentVolumeClaim",
-              size: sized(ctx, "100Gi", "900Gi"),
+              // 600Gi: one copy on a 1000Gi data disk that also holds containerd's images.
+              size: sized(ctx, "100Gi", "600Gi"),
+              ...(ctx.replicatedStorageClass ? { storageClass: ctx.replicatedStorageClass } : {}),
               maxVolumes: 0,
             },
           ],

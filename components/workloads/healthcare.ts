@@ -109,7 +109,8 @@ export const fhirServer: WorkloadComponent = {
         instances: sized(ctx, 1, 3),
         storage: {
           size: sized(ctx, "20Gi", "200Gi"),
-          ...(ctx.storageClass ? { storageClass: ctx.storageClass } : {}),
+          // Three instances replicate the database in prod: one Longhorn copy each.
+          ...(ctx.replicatedStorageClass ? { storageClass: ctx.replicatedStorageClass } : {}),
         },
         bootstrap: { initdb: { database: "fhir", owner: "fhir", secret: { name: DB_SECRET } } },
       },

@@ -1,7 +1,7 @@
 /** Legal AI (RAG): OpenSearch for retrieval, optional Dashboards, a Valkey cache. */
 import { stringify } from "yaml";
 import { distinguishedName } from "./certificates";
-import { resources, sized, storageClass } from "./common";
+import { resources, sized } from "./common";
 import type { WorkloadComponent, WorkloadContext } from "./types";
 
 /*
@@ -105,7 +105,11 @@ export const opensearch: WorkloadComponent = {
         replicas: sized(ctx, 1, 3),
         opensearchJavaOpts: sized(ctx, "-Xms2g -Xmx2g", "-Xms8g -Xmx8g"),
         resources: sized(ctx, resources("500m", "4Gi", "2", "4Gi"), resources("2", "16Gi", "4", "16Gi")),
-        persistence: { size: sized(ctx, "50Gi", "400Gi"), ...storageClass(ctx) },
+        // Three OpenSearch nodes keep their own shard replicas in prod: one Longhorn copy each.
+        persistence: {
+          size: sized(ctx, "50Gi", "400Gi"),
+          ...(ctx.replicatedStorageClass ? { storageClass: ctx.replicatedStorageClass } : {}),
+        },
         // vm.max_map_count is set on every node by the boot script, not by a privileged init container.
         sysctlInit: { enabled: false },
         // No demo security: the image's entrypoint skips install_demo_configuration.sh (demo
@@ -181,7 +185,7 @@ export const cache: WorkloadComponent = {
                 replicationUser: "default",
                 persistence: {
                   size: "20Gi",
-                  ...(ctx.storageClass ? { storageClass: ctx.storageClass } : {}),
+                  ...(ctx.replicatedStorageClass ? { storageClass: ctx.replicatedStorageClass } : {}),
                 },
               },
             }

@@ -9,7 +9,13 @@ import type { ClusterPlan } from "../plan/types";
 import { guardRails, namespaceObject, QUOTA_BY_ENVIRONMENT } from "./guardrails";
 import type { KubeObject } from "./kube";
 import { WORKLOAD_COMPONENTS } from "./registry";
-import { longhornValues, STORAGE_NAMESPACE, storageNamespace } from "./storage";
+import {
+  longhornValues,
+  SINGLE_REPLICA_CLASS,
+  singleReplicaClass,
+  STORAGE_NAMESPACE,
+  storageNamespace,
+} from "./storage";
 import type {
   CertificateBundle,
   GeneratedSecret,
@@ -44,6 +50,8 @@ export function workloadContext(
     size: spec.environment === "dev" ? "dev" : "prod",
     zone: plan.network.zone,
     storageClass: settings.storageClass ?? null,
+    replicatedStorageClass:
+      settings.storageClass ?? (spec.environment === "dev" ? null : SINGLE_REPLICA_CLASS),
     tlsSecretName: settings.tlsSecretName,
     // Fail closed: without a list, only the lab's own address space reaches the published APIs.
     ingressSourceRanges: settings.ingressSourceRanges ?? [spec.network.supernet],
@@ -87,7 +95,7 @@ function storageComponent(ctx: WorkloadContext, problems: Problem[]): PlannedCom
     // pre-delete job runs `longhorn-manager uninstall`, refused unless deletingConfirmationFlag is
     // set), so `workloads: none` leaves it installed, and a destroy takes it with the VMs.
     releases: [{ name: "longhorn", chart: "longhorn", values: longhornValues(ctx), retainOnDelete: true }],
-    objects: [],
+    objects: [singleReplicaClass()],
   };
 }
 

@@ -19,6 +19,13 @@ export const STORAGE_NAMESPACE = "longhorn-system";
 export const STORAGE_CLASS = "longhorn";
 /** Where the data disk is mounted (cloud-init/nodeCloudInit.ts); Longhorn's replicas live below it. */
 export const LONGHORN_DATA_PATH = "/var/lib/rancher/longhorn/";
+/**
+ * For workloads that keep their own copies on several nodes in prod (OpenSearch, CloudNativePG,
+ * Valkey replicas, SeaweedFS with replication 001): one Longhorn replica, near the pod. Three
+ * application copies times three Longhorn replicas would not fit the data disks.
+ */
+export const SINGLE_REPLICA_CLASS = "longhorn-single";
+
 /** Copies of each volume Longhorn aims for: two in dev, three elsewhere. */
 export const TARGET_REPLICAS = { dev: 2, prod: 3 } as const;
 
@@ -56,6 +63,9 @@ export function longhornValues(ctx: WorkloadContext): Record<string, unknown> {
       defaultDataPath: LONGHORN_DATA_PATH,
       // A pod on a tainted pool still needs Longhorn's CSI plugin on its node to mount a volume.
       ...(taints.length > 0 ? { taintToleration: taints.join(";") } : {}),
+      // Volumes are thin: schedule up to twice the disk's schedulable space (Longhorn's minimal
+      // available percentage still stops new replicas on a disk that really fills up).
+      storageOverProvisioningPercentage: 200,
       // No phoning home from a private cluster.
       upgradeChecker: false,
     },
@@ -76,6 +86,25 @@ export function storageNamespace(): KubeObject {
         "pod-security.kubernetes.io/enforce": "privileged",
         "pod-security.kubernetes.io/enforce-version": "latest",
       },
+    },
+  };
+}
+
+/** The single-replica class (parameters as the chart's own class uses them: chart/templates/storageclass.yaml). */
+export function singleReplicaClass(): KubeObject {
+  return {
+    apiVersion: "storage.k8s.io/v1",
+    kind: "StorageClass",
+    metadata: { name: SINGLE_REPLICA_CLASS, labels: { ...MANAGED_BY } },
+    provisioner: "driver.longhorn.io",
+    allowVolumeExpansion: true,
+    reclaimPolicy: "Delete",
+    volumeBindingMode: "WaitForFirstConsumer",
+    parameters: {
+      numberOfReplicas: "1",
+      dataLocality: "best-effort",
+      staleReplicaTimeout: "30",
+      fsType: "ext4",
     },
   };
 }

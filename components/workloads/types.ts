@@ -10,6 +10,11 @@ export interface WorkloadContext {
   /** The cluster DNS zone; ingress hosts are `<component>.<zone>`. */
   zone: string;
   storageClass: string | null;
+  /**
+   * The class for volumes of a workload that replicates itself: the stack's storageClass if set,
+   * else Longhorn's single-replica class in prod and the default class (null) in dev.
+   */
+  replicatedStorageClass: string | null;
   tlsSecretName: string;
   /** Client CIDRs the published APIs (the FHIR ingress) admit. */
   ingressSourceRanges: string[];

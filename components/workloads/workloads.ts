@@ -178,6 +178,19 @@ function kubeResource(name: string, o: KubeObject, opts: pulumi.CustomResourceOp
         { metadata: o.metadata, spec: o.spec as unknown as k8s.types.input.networking.v1.IngressSpec },
         opts,
       );
+    case "StorageClass":
+      return new k8s.storage.v1.StorageClass(
+        name,
+        {
+          metadata: o.metadata,
+          provisioner: o.provisioner ?? "",
+          parameters: o.parameters,
+          reclaimPolicy: o.reclaimPolicy,
+          volumeBindingMode: o.volumeBindingMode,
+          allowVolumeExpansion: o.allowVolumeExpansion,
+        },
+        opts,
+      );
     case "ConfigMap":
       return new k8s.core.v1.ConfigMap(name, { metadata: o.metadata, data: o.data }, opts);
     default:
