@@ -29,6 +29,7 @@ import {
 } from "../components/workloads/storage";
 import { BURST_TAINT } from "../components/workloads/accountingAnalytics";
 import { DATA_DISK_NODE_LABEL } from "../components/plan/clusterPlan";
+import { apiServerAddresses } from "../components/workloads/plan";
 import { isMockSecret, type RecordedResource } from "../render/mocks";
 import { profiles } from "../stacks/profiles";
 import { copyProjectConfig, runInMocks, type ProgramRun } from "./helpers/program";
@@ -265,8 +266,17 @@ describe.each(listStacks(PROJECT_ROOT))("workloads of %s", (stack) => {
     const policies = kubeResources(run)
       .filter((r) => r.type.endsWith(":NetworkPolicy"))
       .map((r) => kubeObject(r));
-    const servers = loaded.plan.nodes.filter((n) => n.role === "server").map((n) => `${n.ip}/32`);
-    const apiTargets = [...servers, `${loaded.plan.network.vip}/32`].sort();
+    // The VIP and the server block (stable when servers are added), never a worker or DHCP address.
+    const serverBlock = loaded.plan.network.blocks.find((b) => b.name === "servers")!;
+    const apiTargets = [loaded.plan.network.vip, ...apiServerAddresses(loaded.plan)]
+      .map((a) => `${a}/32`)
+      .filter((a, i, all) => all.indexOf(a) === i)
+      .sort();
+    for (const n of loaded.plan.nodes.filter((x) => x.role === "server"))
+      expect(apiTargets).toContain(`${n.ip}/32`);
+    expect(apiTargets).toHaveLength(serverBlock.size + 1);
+    for (const n of loaded.plan.nodes.filter((x) => x.role === "agent" && x.ip !== null))
+      expect(apiTargets).not.toContain(`${n.ip}/32`);
     const webhookNamespaces: string[] = [];
     for (const p of policies) {
       const text = JSON.stringify(p);

@@ -4,6 +4,7 @@
  */
 import type { UseCaseProfile } from "../config/profile";
 import type { ClusterSpec, WorkloadSettings } from "../config/schema";
+import { ipToNumber, numberToIp } from "../plan/ipv4";
 import type { Problem } from "../plan/problems";
 import type { ClusterPlan } from "../plan/types";
 import { guardRails, namespaceObject, QUOTA_BY_ENVIRONMENT } from "./guardrails";
@@ -62,10 +63,16 @@ export function workloadContext(
   };
 }
 
-/** Where the API server answers: every server node, and the VIP in front of them. */
+/**
+ * Where the API server answers: the VIP and every address of the server block (a fixed block of
+ * the subnet, docs/ip-plan.md), so adding a server changes no policy. Never the worker or DHCP
+ * blocks.
+ */
 export function apiServerAddresses(plan: ClusterPlan): string[] {
-  const servers = plan.nodes.flatMap((n) => (n.role === "server" && n.ip !== null ? [n.ip] : []));
-  return [...new Set([...servers, plan.network.vip])].sort();
+  const block = plan.network.blocks.find((b) => b.name === "servers");
+  const first = block ? ipToNumber(block.first) : 0;
+  const servers = block ? Array.from({ length: block.size }, (_, i) => numberToIp(first + i)) : [];
+  return [plan.network.vip, ...servers];
 }
 
 /** The name of the storage component every other component needs (components/workloads/storage.ts). */
