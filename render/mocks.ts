@@ -25,6 +25,7 @@ export interface RecordedResource {
     replaceOnChanges: string[];
     additionalSecretOutputs: string[];
     customTimeouts: { create: string; update: string; delete: string } | null;
+    retainOnDelete: boolean;
   };
 }
 
@@ -69,7 +70,14 @@ export class XoMocks implements pulumi.runtime.Mocks {
       case "xenorchestra:index/vm:Vm":
         return { id, state: { ...inputs, powerState: "Running" } };
       case "random:index/randomPassword:RandomPassword":
-        return { id, state: { ...inputs, result: this.secret(`tok${id.replace(/-/g, "")}`) } };
+        return {
+          id,
+          state: {
+            ...inputs,
+            result: this.secret(`tok${id.replace(/-/g, "")}`),
+            bcryptHash: this.secret(`$2a$10$bcrypt${id.replace(/-/g, "")}`),
+          },
+        };
       case "random:index/randomString:RandomString":
         return { id, state: { ...inputs, ...this.priorState.get(args.name), result: id.slice(0, 8) } };
       case "rancher2:index/cluster:Cluster": {
@@ -170,6 +178,7 @@ interface RegisterRequest {
   getReplaceonchangesList(): string[];
   getAdditionalsecretoutputsList(): string[];
   getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+  getRetainondelete(): boolean | undefined;
 }
 
 interface MonitorWithRegister {
@@ -225,6 +234,7 @@ export function installRecordingMocks(
             customTimeouts: timeouts
               ? { create: timeouts.getCreate(), update: timeouts.getUpdate(), delete: timeouts.getDelete() }
               : null,
+            retainOnDelete: req.getRetainondelete() ?? false,
           },
         });
       }

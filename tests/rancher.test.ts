@@ -4,9 +4,11 @@
  * and what a version bump or a Rancher change does to the VMs (nothing).
  */
 import * as fs from "fs";
+import * as http from "http";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
+import { deregistrationProvider } from "../components/rancher/deregistration";
 import type { RecordedResource } from "../render/mocks";
 import { byType, copyProjectConfig, runInMocks, secretValue, type ProgramRun } from "./helpers/program";
 
@@ -16,6 +18,7 @@ const RANCHER_CLUSTER_V2 = "rancher2:index/clusterV2:ClusterV2";
 const SYNC = "rancher2:index/clusterSync:ClusterSync";
 const K8S_PROVIDER = "pulumi:providers:kubernetes";
 const PIN = "random:index/randomString:RandomString";
+const DEREGISTRATION = "pulumi-nodejs:dynamic/rancher:RancherDeregistration";
 
 const dir = copyProjectConfig();
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -33,6 +36,8 @@ function deletionOrder(resources: RecordedResource[]): string[] {
   for (const r of resources) {
     for (const d of r.dependencies) dependents.get(d)?.add(r.urn);
     if (r.parent) dependents.get(r.parent)?.add(r.urn);
+    // A resource is deleted before the provider it was created with.
+    if (r.provider) dependents.get(r.provider)?.add(r.urn);
   }
   const order: string[] = [];
   const done = new Set<string>();
@@ -113,6 +118,25 @@ describe("import mode (legal-ai-prod)", () => {
       expect(at(vm.urn)).toBeLessThan(at(cluster!.urn));
       expect(at(vm.urn)).toBeLessThan(at(network.urn));
     }
+  });
+
+  // Issue 9 #10. Fails on the old code: the VMs were deleted before anything removed the cluster
+  // from Rancher, which then could not clean up an unreachable imported cluster.
+  test("teardown order: Rancher removes the imported cluster while every VM still runs; workloads and access go first", () => {
+    const order = deletionOrder(run.resources);
+    const at = (urn: string) => order.indexOf(urn);
+    const [dereg] = byType(run.resources, DEREGISTRATION);
+    const [sync] = byType(run.resources, SYNC);
+    const [cluster] = byType(run.resources, RANCHER_CLUSTER);
+    expect(dereg).toBeDefined();
+    expect(sync!.dependencies).toContain(dereg!.urn);
+    for (const w of run.resources.filter((r) => r.type.startsWith("kubernetes:")))
+      expect(at(w.urn)).toBeLessThan(at(dereg!.urn));
+    for (const vm of byType(run.resources, VM)) {
+      expect(dereg!.dependencies).toContain(vm.urn);
+      expect(at(dereg!.urn)).toBeLessThan(at(vm.urn));
+    }
+    expect(at(dereg!.urn)).toBeLessThan(at(cluster!.urn));
   });
 
   test("teardown cannot hang on a dead cluster: the provider drops unreachable resources, deletes are bounded", () => {
@@ -205,5 +229,76 @@ describe("other modes", () => {
       expect(secretValue(vm.inputs.cloudConfig)).toContain("path: /etc/rancher/rke2/config.yaml");
       expect(vm.dependencies.filter((d) => d.includes("rancher2"))).toEqual([]);
     }
+  });
+});
+
+describe("removing the cluster from Rancher (the deregistration's delete, against a loopback Rancher)", () => {
+  let server: http.Server;
+  let base = "";
+  const calls: string[] = [];
+  let getsBeforeGone = 0;
+  let refuse = false;
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      calls.push(`${req.method} ${req.url} ${req.headers.authorization ?? ""}`);
+      if (refuse) return void res.writeHead(500).end();
+      if (req.method === "DELETE") return void res.writeHead(200).end("{}");
+      if (getsBeforeGone-- > 0) return void res.writeHead(200).end('{"state":"removing"}');
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const env = (vars: Record<string, string | undefined>) => {
+    const saved = { ...process.env };
+    Object.assign(process.env, vars);
+    for (const [k, v] of Object.entries(vars)) if (v === undefined) delete process.env[k];
+    return () => {
+      process.env = saved;
+    };
+  };
+  const remove = (id: string) =>
+    deregistrationProvider.delete!(id, { clusterId: id, timeoutSeconds: 5, pollMs: 10 });
+
+  test("asks Rancher to delete the cluster with the token, then waits until Rancher answers 404", async () => {
+    const restore = env({ RANCHER_URL: base, RANCHER_TOKEN_KEY: "token-abc", CO_RANCHER_ALLOW_HTTP: "true" });
+    try {
+      calls.length = 0;
+      getsBeforeGone = 2;
+      await remove("c-abc12");
+      expect(calls).toEqual([
+        "DELETE /v3/clusters/c-abc12 Bearer token-abc",
+        "GET /v3/clusters/c-abc12 Bearer token-abc",
+        "GET /v3/clusters/c-abc12 Bearer token-abc",
+        "GET /v3/clusters/c-abc12 Bearer token-abc",
+      ]);
+    } finally {
+      restore();
+    }
+  });
+
+  test("an input change is an update, never a replacement (a replacement's delete would remove the live cluster)", async () => {
+    const olds = { clusterId: "c-1", timeoutSeconds: 600 };
+    const result = await deregistrationProvider.diff!("c-1", olds, { clusterId: "c-2", timeoutSeconds: 900 });
+    expect(result).toMatchObject({ changes: true, replaces: [] });
+    expect(await deregistrationProvider.diff!("c-1", olds, { ...olds })).toMatchObject({ changes: false });
+  });
+
+  test("a refusal stops the destroy before the VMs go; so do missing credentials and a plain-http URL", async () => {
+    let restore = env({ RANCHER_URL: base, RANCHER_TOKEN_KEY: "t", CO_RANCHER_ALLOW_HTTP: "true" });
+    refuse = true;
+    try {
+      await expect(remove("c-x")).rejects.toThrow(/refused.*HTTP 500/);
+    } finally {
+      refuse = false;
+      restore();
+    }
+    restore = env({ RANCHER_URL: base, RANCHER_TOKEN_KEY: "t", CO_RANCHER_ALLOW_HTTP: undefined });
+    await expect(remove("c-x")).rejects.toThrow(/RANCHER_URL must be set \(https\)/);
+    restore();
+    restore = env({ RANCHER_URL: "https://rancher.example", RANCHER_TOKEN_KEY: undefined });
+    await expect(remove("c-x")).rejects.toThrow(/RANCHER_TOKEN_KEY/);
+    restore();
   });
 });

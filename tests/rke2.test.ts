@@ -68,7 +68,11 @@ describe("role config", () => {
       token: "T0KEN",
       "node-name": "cluster1-search2",
       "node-ip": "10.20.1.61",
-      "node-label": ["cluster-orchestrator.io/pool=search", "workload.cluster-orchestrator.io/role=search"],
+      "node-label": [
+        "cluster-orchestrator.io/pool=search",
+        "node.longhorn.io/create-default-disk=true", // a data-disk node holds Longhorn replicas
+        "workload.cluster-orchestrator.io/role=search",
+      ],
       "node-taint": ["dedicated=search:NoSchedule"],
     });
   });

@@ -11,6 +11,7 @@ import { ClusterNetwork } from "../network/clusterNetwork";
 import { NodePool } from "../nodepool/nodePool";
 import type { NodePlan } from "../plan/types";
 import { ClusterAccess } from "../rancher/clusterAccess";
+import { RancherDeregistration } from "../rancher/deregistration";
 import { RancherRegistration } from "../rancher/registration";
 import { nodeBoot } from "../rke2/nodeBoot";
 import { rke2Settings } from "../rke2/settings";
@@ -131,6 +132,16 @@ export class Cluster extends pulumi.ComponentResource {
     }
 
     const vms = Object.values(this.pools).flatMap((p) => Object.values(p.vms));
+    // Destroy order (components/rancher/deregistration.ts): workloads, access, then Rancher removes
+    // the imported cluster while its nodes still run, then the VMs, then the (already gone) entry.
+    const deregistration =
+      spec.rancher.mode === "import"
+        ? new RancherDeregistration(
+            `${name}-rancher-deregistration`,
+            { clusterId: this.rancher.clusterId.apply((id) => id ?? ""), timeoutSeconds: 600 },
+            { parent: this, dependsOn: vms },
+          )
+        : undefined;
     this.access =
       spec.rancher.mode === "none"
         ? undefined
@@ -138,7 +149,7 @@ export class Cluster extends pulumi.ComponentResource {
             `${name}-access`,
             {
               clusterId: this.rancher.clusterId.apply((id) => id ?? ""),
-              nodes: vms,
+              nodes: deregistration ? [...vms, deregistration] : vms,
               syncTimeout: spec.rancher.syncTimeout,
             },
             { parent: this },
@@ -147,7 +158,11 @@ export class Cluster extends pulumi.ComponentResource {
       this.access && args.stack.workloads.length > 0
         ? new Workloads(
             `${name}-workloads`,
-            { components: args.stack.workloads, provider: this.access.provider },
+            {
+              components: args.stack.workloads,
+              provider: this.access.provider,
+              egressAllowlist: spec.workloads === "none" ? [] : spec.workloads.egressAllowlist,
+            },
             { parent: this },
           )
         : undefined;

@@ -130,6 +130,22 @@ const workloadSettingsSchema = z.strictObject({
   storageClass: z.string().min(1).optional(),
   /** TLS secret (in the workload namespace) for ingresses; TLS-only ingress is enforced. */
   tlsSecretName: z.string().min(1).default("ingress-tls"),
+  // --- workloads (issue 14): who may reach the published APIs --------------------------------
+  /** Client CIDRs the published APIs (FHIR) admit; default: the environment's address supernet. */
+  ingressSourceRanges: z
+    .array(cidr.refine((c) => !c.endsWith("/0"), "must not admit every address (/0)"))
+    .min(1)
+    .optional(),
+  /**
+   * Where the ETL job's Spark downloads its Maven packages (`spark.jars.repositories`) and the
+   * CIDRs it answers on: the `etl` namespace may reach those, on TCP 443 only.
+   */
+  packageRepository: z
+    .strictObject({
+      url: z.string().regex(/^https:\/\/[^\s,]+$/, "must be an https URL without commas"),
+      cidrs: z.array(cidr.refine((c) => !c.endsWith("/0"), "must not admit every address (/0)")).min(1),
+    })
+    .optional(),
 });
 
 /** `none` gives a bare cluster. */

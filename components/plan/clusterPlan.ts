@@ -177,12 +177,17 @@ function planPool(
       memoryMiB: pool.memoryMiB,
       diskGiB: pool.diskGiB,
       dataDiskGiB: pool.dataDiskGiB ?? null,
-      labels: pool.labels,
+      // Longhorn creates its default disk only on labelled nodes: those with a data disk (docs/workloads.md).
+      labels:
+        pool.dataDiskGiB === undefined ? pool.labels : { ...pool.labels, [DATA_DISK_NODE_LABEL]: "true" },
       taints: pool.taints,
       affinityHost: pool.affinityHost ?? null,
     };
   });
 }
+
+/** Longhorn's `createDefaultDiskLabeledNodes` label (longhorn/longhorn chart/values.yaml at v1.12.1). */
+export const DATA_DISK_NODE_LABEL = "node.longhorn.io/create-default-disk";
 
 function poolBlock(layout: Layout, pool: PoolSpec): Block | undefined {
   if (pool.role === "server") return layout.servers;

@@ -5,7 +5,8 @@
 import { resources, sized } from "./common";
 import type { KubeObject } from "./kube";
 import { MANAGED_BY } from "./kube";
-import type { WorkloadComponent } from "./types";
+import { toleration } from "./storage";
+import type { WorkloadComponent, WorkloadContext } from "./types";
 
 const S3_ENDPOINT = "http://seaweedfs-s3.object-storage.svc:8333";
 const CATALOG_URI = "http://nessie.lakehouse.svc:19120/iceberg";
@@ -37,7 +38,8 @@ export const objectStorage: WorkloadComponent = {
   namespace: "object-storage",
   description: "SeaweedFS: S3-compatible object storage for the Iceberg warehouse",
   defaultEnabled: true,
-  apiAccess: false,
+  apiServer: false,
+  webhookPorts: [],
   needs: [],
   secrets: [s3Credentials],
   releases: (ctx) => [
@@ -48,6 +50,9 @@ export const objectStorage: WorkloadComponent = {
         // Persistent volumes, never hostPath (which Pod Security forbids).
         master: {
           replicas: sized(ctx, 1, 3),
+          // prod: every object on two volume servers ("001": another server, same rack), so each
+          // volume server's disk needs one Longhorn copy only (seaweedfs k8s/charts/seaweedfs/values.yaml).
+          defaultReplication: sized(ctx, "000", "001"),
           data: { type: "persistentVolumeClaim", size: "10Gi" },
           logs: { type: "emptyDir" },
         },
@@ -57,7 +62,9 @@ export const objectStorage: WorkloadComponent = {
             {
               name: "data",
               type: "persistentVolumeClaim",
-              size: sized(ctx, "100Gi", "900Gi"),
+              // 600Gi: one copy on a 1000Gi data disk that also holds containerd's images.
+              size: sized(ctx, "100Gi", "600Gi"),
+              ...(ctx.replicatedStorageClass ? { storageClass: ctx.replicatedStorageClass } : {}),
               maxVolumes: 0,
             },
           ],
@@ -80,7 +87,8 @@ export const icebergCatalog: WorkloadComponent = {
   namespace: "lakehouse",
   description: "Project Nessie: Iceberg REST catalog over the S3 warehouse",
   defaultEnabled: true,
-  apiAccess: false,
+  apiServer: false,
+  webhookPorts: [],
   needs: ["object-storage"],
   secrets: [],
   releases: (ctx) => [
@@ -131,7 +139,9 @@ export const sparkOperator: WorkloadComponent = {
   namespace: "spark-operator",
   description: "Kubeflow Spark operator: runs SparkApplications in the etl namespace",
   defaultEnabled: true,
-  apiAccess: true,
+  apiServer: true,
+  // kubeflow/spark-operator charts/spark-operator-chart/values.yaml at v2.5.1: webhook.port 9443.
+  webhookPorts: [9443],
   needs: [],
   secrets: [],
   releases: () => [
@@ -151,6 +161,33 @@ export const sparkOperator: WorkloadComponent = {
   ],
   objects: () => [],
 };
+
+/** The ephemeral burst pool (stacks/accounting-analytics.ts): its taint keeps everything else off it. */
+export const BURST_TAINT = "ephemeral=true:NoSchedule";
+export const BURST_LABEL = { key: "workload.cluster-orchestrator.io/role", value: "spark-burst" };
+
+/**
+ * Executors, and only executors, tolerate the burst pool's taint and prefer its nodes: the pool
+ * exists for them, while drivers and services stay on the static workers (a burst node may go away).
+ */
+export function burstPlacement(ctx: WorkloadContext): Record<string, unknown> {
+  if (!ctx.nodeTaints.includes(BURST_TAINT)) return {};
+  return {
+    tolerations: [toleration(BURST_TAINT)],
+    affinity: {
+      nodeAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          {
+            weight: 100,
+            preference: {
+              matchExpressions: [{ key: BURST_LABEL.key, operator: "In", values: [BURST_LABEL.value] }],
+            },
+          },
+        ],
+      },
+    },
+  };
+}
 
 const ETL_SCRIPT = [
   "# Example ETL: load a day of ledger entries into an Iceberg table (replace with real sources).",
@@ -172,7 +209,11 @@ export const etlJobs: WorkloadComponent = {
   description: "Example nightly Spark ETL job writing an Iceberg table through the catalog",
   defaultEnabled: true,
   // Spark drivers create their executor pods through the API server.
-  apiAccess: true,
+  apiServer: true,
+  // Nothing calls into etl from the control plane.
+  webhookPorts: [],
+  // The driver resolves `deps.packages` (Iceberg) from Maven when a job starts.
+  packageEgress: true,
   needs: ["spark-operator", "iceberg-catalog", "object-storage"],
   secrets: [],
   releases: () => [],
@@ -223,6 +264,7 @@ export const etlJobs: WorkloadComponent = {
               "spark.sql.catalog.lake.warehouse": "warehouse",
               "spark.sql.catalog.lake.s3.endpoint": S3_ENDPOINT,
               "spark.sql.catalog.lake.s3.path-style-access": "true",
+              ...(ctx.packageRepository ? { "spark.jars.repositories": ctx.packageRepository.url } : {}),
             },
             volumes: [{ name: "job", configMap: { name: "ledger-etl" } }],
             driver: { serviceAccount: "spark", cores: 1, memory: sized(ctx, "1g", "4g"), ...podBase },
@@ -231,6 +273,7 @@ export const etlJobs: WorkloadComponent = {
               cores: sized(ctx, 1, 4),
               memory: sized(ctx, "2g", "16g"),
               ...podBase,
+              ...burstPlacement(ctx),
             },
             restartPolicy: { type: "Never" },
           },

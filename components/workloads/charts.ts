@@ -13,16 +13,22 @@ export interface ChartRef {
 }
 
 export const CHARTS = {
+  longhorn: {
+    repo: "https://charts.longhorn.io",
+    chart: "longhorn",
+    version: "1.12.1",
+    licence: "Apache-2.0",
+  },
   opensearch: {
     repo: "https://opensearch-project.github.io/helm-charts/",
     chart: "opensearch",
-    version: "3.8.0",
+    version: "3.6.0",
     licence: "Apache-2.0",
   },
   "opensearch-dashboards": {
     repo: "https://opensearch-project.github.io/helm-charts/",
     chart: "opensearch-dashboards",
-    version: "3.8.0",
+    version: "3.6.0",
     licence: "Apache-2.0",
   },
   valkey: {

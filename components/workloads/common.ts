@@ -9,10 +9,6 @@ export const RESTRICTED_CONTAINER = {
   seccompProfile: { type: "RuntimeDefault" },
 };
 
-export function storageClass(ctx: WorkloadContext): Record<string, string> {
-  return ctx.storageClass !== null ? { storageClass: ctx.storageClass } : {};
-}
-
 export function sized<T>(ctx: WorkloadContext, dev: T, prod: T): T {
   return ctx.size === "dev" ? dev : prod;
 }

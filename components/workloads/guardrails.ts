@@ -19,9 +19,20 @@ export interface GuardRailInput {
   /** CIDRs pods may reach outside the cluster (registries, S3, APIs…). */
   egressAllowlist: string[];
   ingressController: IngressController;
-  /** The cluster's node subnet: operators reach the API server there, webhooks are called from it. */
-  nodeCidr: string;
-  apiAccess: boolean;
+  /** The API server's addresses (every server node and the VIP): the only API egress there is. */
+  apiServerAddresses: string[];
+  /**
+   * The pod network (RKE2 `cluster-cidr`). With canal (flannel VXLAN) the API server, a host
+   * process, reaches a pod on another node from its node's `flannel.1` address and a pod on its
+   * own node from `cni0`'s: both are the node's pod subnet, not its node address (docs/workloads.md).
+   */
+  podCidr: string;
+  /** Talks to the API server (operators, Spark drivers, CNPG's instance manager). */
+  apiServer: boolean;
+  /** Admission webhook ports the API server calls in this namespace; nothing else is admitted. */
+  webhookPorts: number[];
+  /** The package repository's CIDRs, for a namespace that downloads packages (HTTPS only). */
+  packageCidrs: string[];
   size: QuotaSize;
 }
 
@@ -73,6 +84,11 @@ export function namespaceObject(input: GuardRailInput): KubeObject {
       },
     },
   };
+}
+
+/** CIDRs that open egress to the whole internet: worth a warning wherever they appear. */
+export function openEgress(allowlist: string[]): string[] {
+  return allowlist.filter((cidr) => cidr.endsWith("/0"));
 }
 
 export function guardRails(input: GuardRailInput): KubeObject[] {
@@ -134,15 +150,51 @@ export function guardRails(input: GuardRailInput): KubeObject[] {
       }),
     );
   }
-  if (input.apiAccess) {
-    // Operators talk to the API server (on the nodes, port 6443, after the service DNAT), and the
-    // API server calls their admission webhooks from the nodes.
+  if (input.apiServer) {
+    // After the kubernetes Service's DNAT the API server is <server>:6443 (RKE2's supervisor, 9345, is not needed).
     objects.push(
-      policy("allow-control-plane", {
+      policy("allow-api-server", {
         podSelector: {},
-        policyTypes: ["Ingress", "Egress"],
-        egress: [{ to: [{ ipBlock: { cidr: input.nodeCidr } }], ports: [{ protocol: "TCP", port: 6443 }] }],
-        ingress: [{ from: [{ ipBlock: { cidr: input.nodeCidr } }] }],
+        policyTypes: ["Egress"],
+        egress: [
+          {
+            to: input.apiServerAddresses.map((a) => ({ ipBlock: { cidr: `${a}/32` } })),
+            ports: [{ protocol: "TCP", port: 6443 }],
+          },
+        ],
+      }),
+    );
+  }
+  if (input.packageCidrs.length > 0) {
+    objects.push(
+      policy("allow-package-repository", {
+        podSelector: {},
+        policyTypes: ["Egress"],
+        egress: [
+          {
+            to: input.packageCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+            ports: [{ protocol: "TCP", port: 443 }],
+          },
+        ],
+      }),
+    );
+  }
+  if (input.webhookPorts.length > 0) {
+    // The API server calls webhooks from the CNI's tunnel/bridge address (pod CIDR) or, with a
+    // CNI without a tunnel, from the server's own address: those sources, the webhook ports only.
+    objects.push(
+      policy("allow-webhooks", {
+        podSelector: {},
+        policyTypes: ["Ingress"],
+        ingress: [
+          {
+            from: [
+              { ipBlock: { cidr: input.podCidr } },
+              ...input.apiServerAddresses.map((a) => ({ ipBlock: { cidr: `${a}/32` } })),
+            ],
+            ports: input.webhookPorts.map((port) => ({ protocol: "TCP", port })),
+          },
+        ],
       }),
     );
   }

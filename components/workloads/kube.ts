@@ -12,6 +12,12 @@ export interface KubeObject {
   spec?: Record<string, unknown>;
   /** ConfigMaps */
   data?: Record<string, string>;
+  /** StorageClasses (top-level fields). */
+  provisioner?: string;
+  parameters?: Record<string, string>;
+  reclaimPolicy?: string;
+  volumeBindingMode?: string;
+  allowVolumeExpansion?: boolean;
 }
 
 export const MANAGED_BY = { "app.kubernetes.io/managed-by": "cluster-orchestrator" };

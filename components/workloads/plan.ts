@@ -4,12 +4,26 @@
  */
 import type { UseCaseProfile } from "../config/profile";
 import type { ClusterSpec, WorkloadSettings } from "../config/schema";
+import { ipToNumber, numberToIp } from "../plan/ipv4";
 import type { Problem } from "../plan/problems";
 import type { ClusterPlan } from "../plan/types";
 import { guardRails, namespaceObject, QUOTA_BY_ENVIRONMENT } from "./guardrails";
 import type { KubeObject } from "./kube";
 import { WORKLOAD_COMPONENTS } from "./registry";
-import type { GeneratedSecret, ReleaseSpec, WorkloadComponent, WorkloadContext } from "./types";
+import {
+  longhornValues,
+  SINGLE_REPLICA_CLASS,
+  singleReplicaClass,
+  STORAGE_NAMESPACE,
+  storageNamespace,
+} from "./storage";
+import type {
+  CertificateBundle,
+  GeneratedSecret,
+  ReleaseSpec,
+  WorkloadComponent,
+  WorkloadContext,
+} from "./types";
 
 export interface PlannedComponent {
   name: string;
@@ -18,6 +32,9 @@ export interface PlannedComponent {
   namespaceObject: KubeObject;
   guardRails: KubeObject[];
   secrets: GeneratedSecret[];
+  certificates: CertificateBundle[];
+  /** Created (and awaited) before the releases. */
+  prerequisites: KubeObject[];
   releases: ReleaseSpec[];
   objects: KubeObject[];
 }
@@ -34,8 +51,58 @@ export function workloadContext(
     size: spec.environment === "dev" ? "dev" : "prod",
     zone: plan.network.zone,
     storageClass: settings.storageClass ?? null,
+    replicatedStorageClass:
+      settings.storageClass ?? (spec.environment === "dev" ? null : SINGLE_REPLICA_CLASS),
     tlsSecretName: settings.tlsSecretName,
+    // Fail closed: without a list, only the lab's own address space reaches the published APIs.
+    ingressSourceRanges: settings.ingressSourceRanges ?? [spec.network.supernet],
+    packageRepository: settings.packageRepository ?? null,
     podSecurity: profile.hardening.podSecurity,
+    storageNodes: plan.nodes.filter((n) => n.dataDiskGiB !== null).length,
+    nodeTaints: plan.nodes.flatMap((n) => n.taints),
+  };
+}
+
+/**
+ * Where the API server answers: the VIP and every address of the server block (a fixed block of
+ * the subnet, docs/ip-plan.md), so adding a server changes no policy. Never the worker or DHCP
+ * blocks.
+ */
+export function apiServerAddresses(plan: ClusterPlan): string[] {
+  const block = plan.network.blocks.find((b) => b.name === "servers");
+  const first = block ? ipToNumber(block.first) : 0;
+  const servers = block ? Array.from({ length: block.size }, (_, i) => numberToIp(first + i)) : [];
+  return [plan.network.vip, ...servers];
+}
+
+/** The name of the storage component every other component needs (components/workloads/storage.ts). */
+export const STORAGE_COMPONENT = "storage";
+
+/** Longhorn, first: the default StorageClass every stateful release needs. */
+function storageComponent(ctx: WorkloadContext, problems: Problem[]): PlannedComponent {
+  if (ctx.storageNodes === 0) {
+    problems.push({
+      path: ["pools"],
+      message:
+        "no pool has a data disk (dataDiskGiB): Longhorn keeps volume replicas only on data disks; give a pool one, or set workloads: none",
+    });
+  }
+  return {
+    name: STORAGE_COMPONENT,
+    namespace: STORAGE_NAMESPACE,
+    needs: [],
+    namespaceObject: storageNamespace(),
+    // Longhorn is cluster infrastructure like kube-system: its managers talk to each other, to
+    // the API server and to iSCSI on the nodes; no default-deny here (docs/workloads.md).
+    guardRails: [],
+    secrets: [],
+    certificates: [],
+    prerequisites: [],
+    // Retained when Pulumi deletes it: uninstalling Longhorn deletes every volume (its chart's
+    // pre-delete job runs `longhorn-manager uninstall`, refused unless deletingConfirmationFlag is
+    // set), so `workloads: none` leaves it installed, and a destroy takes it with the VMs.
+    releases: [{ name: "longhorn", chart: "longhorn", values: longhornValues(ctx), retainOnDelete: true }],
+    objects: [singleReplicaClass()],
   };
 }
 
@@ -78,25 +145,32 @@ export function planWorkloads(
     });
   }
   const ctx = workloadContext(spec, profile, plan, settings);
-  return enabled.map((c) => {
+  if (enabled.length === 0) return [];
+  const planned = enabled.map((c) => {
     const rails = {
       namespace: c.namespace,
       useCase: spec.useCase,
       podSecurity: ctx.podSecurity,
       egressAllowlist: settings.egressAllowlist,
       ingressController: settings.ingressController,
-      nodeCidr: plan.network.cidr,
-      apiAccess: c.apiAccess,
+      apiServerAddresses: apiServerAddresses(plan),
+      podCidr: spec.rke2.clusterCidr,
+      apiServer: c.apiServer,
+      webhookPorts: c.webhookPorts,
+      packageCidrs: c.packageEgress ? (ctx.packageRepository?.cidrs ?? []) : [],
       size: QUOTA_BY_ENVIRONMENT[ctx.size],
     };
     const overrides = settings.components[c.name]?.values ?? {};
     return {
       name: c.name,
       namespace: c.namespace,
-      needs: c.needs,
+      // Storage first: a release with a volume never starts before the default StorageClass exists.
+      needs: [STORAGE_COMPONENT, ...c.needs],
       namespaceObject: namespaceObject(rails),
       guardRails: guardRails(rails),
       secrets: c.secrets,
+      certificates: c.certificates?.(ctx) ?? [],
+      prerequisites: c.prerequisites?.(ctx) ?? [],
       // Stack values apply to the component's first (main) release.
       releases: c
         .releases(ctx)
@@ -104,6 +178,7 @@ export function planWorkloads(
       objects: c.objects(ctx),
     };
   });
+  return [storageComponent(ctx, problems), ...planned];
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

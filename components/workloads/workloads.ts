@@ -6,7 +6,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { certificateBundle } from "./certificates";
 import { CHARTS } from "./charts";
+import { openEgress } from "./guardrails";
 import type { KubeObject } from "./kube";
 import type { PlannedComponent } from "./plan";
 import type { GeneratedSecret } from "./types";
@@ -14,6 +16,8 @@ import type { GeneratedSecret } from "./types";
 export interface WorkloadsArgs {
   components: PlannedComponent[];
   provider: k8s.Provider;
+  /** workloads.egressAllowlist, for the warnings below (the policies come with the components). */
+  egressAllowlist: string[];
 }
 
 export class Workloads extends pulumi.ComponentResource {
@@ -21,6 +25,21 @@ export class Workloads extends pulumi.ComponentResource {
 
   constructor(name: string, args: WorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("cluster-orchestrator:workloads:Workloads", name, {}, opts);
+    for (const cidr of openEgress(args.egressAllowlist)) {
+      void pulumi.log.warn(
+        `workloads.egressAllowlist holds ${cidr}: every workload pod may reach the whole internet; list the registries and mirrors it needs instead`,
+        this,
+      );
+    }
+    const downloaders = args.components.filter((c) =>
+      c.guardRails.every((o) => o.metadata.name !== "allow-package-repository"),
+    );
+    if (downloaders.some((c) => c.name === "etl-jobs") && args.egressAllowlist.length === 0) {
+      void pulumi.log.warn(
+        "etl-jobs downloads its Iceberg packages (Maven) when a job starts, but neither workloads.packageRepository nor workloads.egressAllowlist opens a way out: the job cannot start",
+        this,
+      );
+    }
     const child = (dependsOn: pulumi.Resource[] = []) => ({
       parent: this,
       provider: args.provider,
@@ -41,10 +60,22 @@ export class Workloads extends pulumi.ComponentResource {
       const rails = c.guardRails.map((o) =>
         kubeResource(`${name}-${c.name}-${o.kind.toLowerCase()}-${o.metadata.name}`, o, child([ns])),
       );
-      const secrets = c.secrets.flatMap((s) =>
-        this.secret(`${name}-${c.name}`, s, c.namespace, namespaces, child()),
-      );
+      const secrets = [
+        ...c.secrets.flatMap((s) => this.secret(`${name}-${c.name}`, s, c.namespace, namespaces, child())),
+        ...c.certificates.map((b) =>
+          certificateBundle(`${name}-${c.name}`, b, c.namespace, this, child([ns])),
+        ),
+      ];
       const needed = c.needs.flatMap((n) => installed.get(n) ?? []);
+      // e.g. the CloudNativePG Cluster: created and awaited (pulumi.com/waitFor) before the chart
+      // whose init container waits for it.
+      const prerequisites = c.prerequisites.map((o) =>
+        kubeResource(
+          `${name}-${c.name}-${o.kind.toLowerCase()}-${o.metadata.name}`,
+          o,
+          child([ns, ...rails, ...secrets, ...needed]),
+        ),
+      );
       const releases = c.releases.map((r) => {
         const chart = CHARTS[r.chart];
         const release = new k8s.helm.v3.Release(
@@ -60,7 +91,10 @@ export class Workloads extends pulumi.ComponentResource {
             atomic: true,
             timeout: 900,
           },
-          child([ns, ...rails, ...secrets, ...needed]),
+          {
+            ...child([ns, ...rails, ...secrets, ...needed, ...prerequisites]),
+            retainOnDelete: r.retainOnDelete,
+          },
         );
         this.releases[`${c.name}/${r.name}`] = release;
         return release;
@@ -72,7 +106,7 @@ export class Workloads extends pulumi.ComponentResource {
           child([ns, ...secrets, ...releases, ...needed]),
         ),
       );
-      installed.set(c.name, [...releases, ...objects]);
+      installed.set(c.name, [...prerequisites, ...releases, ...objects]);
     }
     this.registerOutputs({});
   }
@@ -86,14 +120,17 @@ export class Workloads extends pulumi.ComponentResource {
     opts: pulumi.CustomResourceOptions,
   ): pulumi.Resource[] {
     const passwords = Object.fromEntries(
-      s.passwords.map((key) => [
-        key,
-        new random.RandomPassword(
+      s.passwords.flatMap((key) => {
+        const password = new random.RandomPassword(
           `${prefix}-${s.name}-${key}`,
           { length: 32, minUpper: 2, minLower: 2, minNumeric: 2, minSpecial: 2, overrideSpecial: "-_.+=" },
           { parent: this },
-        ).result,
-      ]),
+        );
+        return [
+          [key, password.result],
+          ...(s.bcrypt ? [[`${key}:bcrypt`, password.bcryptHash] as const] : []),
+        ];
+      }),
     );
     const data = pulumi.secret(pulumi.all(passwords).apply((p) => (s.render ? s.render(p) : p)));
     return [namespace, ...(s.alsoIn ?? [])].map(
@@ -133,6 +170,25 @@ function kubeResource(name: string, o: KubeObject, opts: pulumi.CustomResourceOp
       return new k8s.core.v1.LimitRange(
         name,
         { metadata: o.metadata, spec: o.spec as unknown as k8s.types.input.core.v1.LimitRangeSpec },
+        opts,
+      );
+    case "Ingress":
+      return new k8s.networking.v1.Ingress(
+        name,
+        { metadata: o.metadata, spec: o.spec as unknown as k8s.types.input.networking.v1.IngressSpec },
+        opts,
+      );
+    case "StorageClass":
+      return new k8s.storage.v1.StorageClass(
+        name,
+        {
+          metadata: o.metadata,
+          provisioner: o.provisioner ?? "",
+          parameters: o.parameters,
+          reclaimPolicy: o.reclaimPolicy,
+          volumeBindingMode: o.volumeBindingMode,
+          allowVolumeExpansion: o.allowVolumeExpansion,
+        },
         opts,
       );
     case "ConfigMap":

@@ -1,0 +1,82 @@
+/**
+ * Teardown order for an imported cluster: Rancher must remove the cluster while its nodes still run.
+ *
+ * Why a resource of its own: the bootstrap server's cloud-init carries the cluster's registration
+ * manifest URL, so every VM depends on the `rancher2.Cluster` and Pulumi deletes the VMs first.
+ * Rancher then cannot reach the cluster to clean it up, and an imported cluster deleted while
+ * unreachable is left half-removed (rancher/rancher#35700, #36046, #36798). This resource depends
+ * on the VMs (so it is deleted before them) and the cluster's access depends on it (so workloads
+ * and the kubeconfig go first); its delete asks Rancher to remove the cluster and waits until
+ * Rancher answers 404. The `rancher2.Cluster` deleted afterwards finds nothing and succeeds: the
+ * provider treats "not found" as deleted (rancher/terraform-provider-rancher2
+ * rancher2/resource_rancher2_cluster.go, resourceRancher2ClusterDelete, at v13.1.4).
+ *
+ * Credentials at destroy time: RANCHER_URL and RANCHER_TOKEN_KEY, the rancher2 provider's own
+ * environment variables (README); a private CA through NODE_EXTRA_CA_CERTS.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export interface DeregistrationInputs {
+  clusterId: string;
+  /** How long the delete waits for Rancher to finish, in seconds. */
+  timeoutSeconds: number;
+  /** Between two polls, in milliseconds (default 3000). */
+  pollMs?: number;
+}
+
+/**
+ * The dynamic provider. Self-contained (no captured modules): Pulumi serializes it into state.
+ * Create records the id; update only records new inputs (never a replacement); delete removes the
+ * cluster from Rancher and waits for the 404.
+ */
+export const deregistrationProvider: pulumi.dynamic.ResourceProvider = {
+  create(inputs: DeregistrationInputs) {
+    return Promise.resolve({ id: inputs.clusterId, outs: inputs });
+  },
+  // Never a replacement: replacing would run delete, which removes the live cluster from Rancher.
+  diff(_id: string, olds: DeregistrationInputs, news: DeregistrationInputs) {
+    const changes = JSON.stringify(olds) !== JSON.stringify(news);
+    return Promise.resolve({ changes, replaces: [], deleteBeforeReplace: false });
+  },
+  update(_id: string, _olds: DeregistrationInputs, news: DeregistrationInputs) {
+    return Promise.resolve({ outs: news });
+  },
+  async delete(_id: string, props: DeregistrationInputs) {
+    // The id recorded at creation; a later update may have moved the cluster id.
+    const id = props.clusterId;
+    const base = (process.env.RANCHER_URL ?? "").replace(/\/+$/, "");
+    const token = process.env.RANCHER_TOKEN_KEY ?? "";
+    if (!/^https:\/\//.test(base) && process.env.CO_RANCHER_ALLOW_HTTP !== "true") {
+      throw new Error(
+        "RANCHER_URL must be set (https) to remove the cluster from Rancher before its VMs are deleted",
+      );
+    }
+    if (token === "") throw new Error("RANCHER_TOKEN_KEY must be set to remove the cluster from Rancher");
+    const url = `${base}/v3/clusters/${encodeURIComponent(id)}`;
+    const headers = { Authorization: `Bearer ${token}`, Accept: "application/json" };
+    const first = await fetch(url, { method: "DELETE", headers });
+    if (first.status !== 404 && !first.ok) {
+      throw new Error(`Rancher refused to remove cluster ${id}: HTTP ${first.status}`);
+    }
+    const deadline = Date.now() + (props.timeoutSeconds ?? 600) * 1000;
+    for (;;) {
+      const r = await fetch(url, { headers });
+      if (r.status === 404) return;
+      if (!r.ok) throw new Error(`Rancher answered HTTP ${r.status} while removing cluster ${id}`);
+      if (Date.now() > deadline) {
+        throw new Error(`cluster ${id} is still in Rancher after ${props.timeoutSeconds}s; its VMs are kept`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, props.pollMs ?? 3000));
+    }
+  },
+};
+
+export class RancherDeregistration extends pulumi.dynamic.Resource {
+  constructor(
+    name: string,
+    args: { clusterId: pulumi.Input<string>; timeoutSeconds: number },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    super(deregistrationProvider, name, args, opts, "rancher", "RancherDeregistration");
+  }
+}
