@@ -69,6 +69,23 @@ export class XoMocks implements pulumi.runtime.Mocks {
         return { id, state: { ...inputs, powerState: "Running" } };
       case "random:index/randomPassword:RandomPassword":
         return { id, state: { ...inputs, result: this.secret(`tok${id.replace(/-/g, "")}`) } };
+      // The cluster CA (components/rke2/clusterCa.ts): fake PEMs, handed out as secrets.
+      case "tls:index/privateKey:PrivateKey":
+        return {
+          id,
+          state: {
+            ...inputs,
+            privateKeyPem: this.secret(`-----BEGIN PRIVATE KEY-----\nfake${id}\n-----END PRIVATE KEY-----\n`),
+          },
+        };
+      case "tls:index/selfSignedCert:SelfSignedCert":
+        return {
+          id,
+          state: {
+            ...inputs,
+            certPem: `-----BEGIN CERTIFICATE-----\nfake${id}\n-----END CERTIFICATE-----\n`,
+          },
+        };
       case "random:index/randomString:RandomString":
         return { id, state: { ...inputs, ...this.priorState.get(args.name), result: id.slice(0, 8) } };
       case "rancher2:index/cluster:Cluster": {

@@ -9,6 +9,7 @@ import { planCluster } from "../plan/clusterPlan";
 import { PlanProblems, type Problem } from "../plan/problems";
 import { planWorkloads, type PlannedComponent } from "../workloads/plan";
 import type { ClusterPlan } from "../plan/types";
+import { checkCustomMode } from "../rke2/settings";
 import { checkCollisions } from "./collisions";
 import { ConfigError, configKey, type ConfigProblem } from "./errors";
 import { mergeLayers, sourceOf, type Layer, type Merged } from "./merge";
@@ -133,6 +134,7 @@ export function planStack(
 ): Pick<LoadedStack, "plan" | "workloads"> {
   const plan = planCluster(stack, spec);
   const problems: Problem[] = [];
+  checkCustomMode(spec, profile, problems);
   const workloads = planWorkloads(spec, profile, plan, problems);
   if (problems.length > 0) throw new PlanProblems(problems);
   return { plan, workloads };

@@ -163,6 +163,22 @@ export const specSchema = z.strictObject({
     sshAuthorizedKeys: z.array(sshKey).min(1),
     packages: z.array(z.string().regex(/^[a-z0-9][a-z0-9+.-]*$/)).default([]),
     timezone: z.string().min(1).default("UTC"),
+    /** The admin user's sudo: all (default), none, or the absolute command lines it may run (docs/nodes.md). */
+    adminSudo: z
+      .union([
+        z.enum(["all", "none"]),
+        z
+          .array(
+            z
+              .string()
+              .regex(
+                /^\/[A-Za-z0-9._/-]+( [A-Za-z0-9._/=:@-]+)*$/,
+                "must be an absolute command line of plain words",
+              ),
+          )
+          .min(1),
+      ])
+      .default("all"),
   }),
   pools: z.record(shortName, poolSchema),
   rke2: rke2Schema,

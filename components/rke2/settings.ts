@@ -1,6 +1,6 @@
 /** The RKE2 settings of a cluster, from its spec and its use case's hardening. */
 import type { UseCaseProfile } from "../config/profile";
-import type { ClusterSpec } from "../config/schema";
+import { rke2Schema, type ClusterSpec } from "../config/schema";
 import { overlaps, parseCidr } from "../plan/ipv4";
 import type { Problem } from "../plan/problems";
 import type { Rke2Settings } from "./roleConfig";
@@ -49,5 +49,42 @@ export function checkClusterSettings(spec: ClusterSpec, problems: Problem[]): vo
       path: ["rancher", "insecure"],
       message: "set either rancher.caChecksum or rancher.insecure, not both",
     });
+  }
+}
+
+/**
+ * Custom mode: Rancher's system agent installs RKE2 with the config Rancher's machine config gives
+ * it, not ours, so none of the settings below would reach the nodes. Rather than drop them
+ * silently (CIS and the audit log of a healthcare cluster among them), a stack that asks for any of
+ * them in custom mode is refused; import mode carries them all.
+ */
+export function checkCustomMode(spec: ClusterSpec, profile: UseCaseProfile, problems: Problem[]): void {
+  if (spec.rancher.mode !== "custom") return;
+  const defaults = rke2Schema.parse({ version: spec.rke2.version });
+  const refuse = (path: (string | number)[], what: string) =>
+    problems.push({
+      path,
+      message: `${what} cannot be carried into Rancher's custom mode (Rancher's system agent writes RKE2's config); use rancher.mode import or drop the setting`,
+    });
+  const settings = rke2Settings(spec, profile);
+  if (settings.cisProfile) {
+    refuse(
+      spec.rke2.profile === "cis" ? ["rke2", "profile"] : ["rancher", "mode"],
+      spec.rke2.profile === "cis" ? "rke2.profile cis" : `the CIS profile of use case '${spec.useCase}'`,
+    );
+  }
+  if (settings.auditLog) refuse(["rancher", "mode"], `the API audit log of use case '${spec.useCase}'`);
+  for (const key of [
+    "cni",
+    "clusterCidr",
+    "serviceCidr",
+    "installUrl",
+    "etcdSnapshotSchedule",
+    "etcdSnapshotRetention",
+  ] as const) {
+    if (spec.rke2[key] !== defaults[key]) refuse(["rke2", key], `rke2.${key}`);
+  }
+  for (const key of ["systemDefaultRegistry", "registryMirror", "artifactUrl"] as const) {
+    if (spec.rke2[key] !== undefined) refuse(["rke2", key], `rke2.${key}`);
   }
 }
