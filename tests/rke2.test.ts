@@ -27,7 +27,7 @@ import {
   sharedServerSettings,
   type Rke2Settings,
 } from "../components/rke2/roleConfig";
-import { checkCustomMode, rke2Settings } from "../components/rke2/settings";
+import { checkCustomMode, customMachineGlobalConfig, rke2Settings } from "../components/rke2/settings";
 import type { Problem } from "../components/plan/problems";
 import { profiles } from "../stacks/profiles";
 import { baseSpec } from "./helpers/fixtures";
@@ -447,43 +447,53 @@ describe("cluster-wide checks", () => {
 });
 
 // Issue 9 finding 12: custom mode dropped every RKE2 setting silently.
-describe("custom mode refuses the RKE2 settings it cannot carry", () => {
-  const problemsFor = (stack: typeof prod, change: (spec: typeof prod.spec) => typeof prod.spec) => {
+describe("custom mode carries the RKE2 settings, or refuses the ones it cannot carry", () => {
+  const problemsFor = (spec: typeof prod.spec) => {
     const problems: Problem[] = [];
-    checkCustomMode(change(stack.spec), stack.profile, problems);
+    checkCustomMode({ ...spec, rancher: { ...spec.rancher, mode: "custom" } }, problems);
     return problems;
   };
-  const custom = (spec: typeof prod.spec) => ({
-    ...spec,
-    rancher: { ...spec.rancher, mode: "custom" as const },
-  });
 
-  test("healthcare (CIS and audit log from its profile) is refused in custom mode, fine in import mode", () => {
+  test("healthcare's CIS profile, Pod Security file and audit log reach Rancher's machine config", () => {
     const healthcare = loadStack("healthcare-prod", { rootDir: PROJECT_ROOT, profiles });
-    expect(problemsFor(healthcare, (s) => s)).toEqual([]);
-    const problems = problemsFor(healthcare, custom);
-    expect(problems.map((p) => p.message)).toEqual([
-      expect.stringMatching(
-        /^the CIS profile of use case 'healthcare' cannot be carried into Rancher's custom mode/,
-      ),
-      expect.stringMatching(/^the API audit log of use case 'healthcare' cannot be carried/),
-    ]);
-    expect(problems[0]!.path).toEqual(["rancher", "mode"]);
+    const s = rke2Settings(healthcare.spec, healthcare.profile);
+    expect(parse(customMachineGlobalConfig(s))).toMatchObject({
+      profile: "cis",
+      "pod-security-admission-config-file": POD_SECURITY_CONFIG_PATH,
+      "audit-policy-file": AUDIT_POLICY_PATH,
+      cni: "canal",
+      "cluster-cidr": s.clusterCidr,
+      "service-cidr": s.serviceCidr,
+    });
+    // ...and the files those keys name are still written on the servers.
+    const custom = { ...healthcare.spec, rancher: { ...healthcare.spec.rancher, mode: "custom" as const } };
+    const b = nodeBoot(custom, healthcare.plan, s, node(healthcare, "cluster3-server1"), {
+      ...values,
+      manifestUrl: null,
+      nodeCommand: null,
+    });
+    expect(b.files.map((f) => f.path)).toEqual(
+      expect.arrayContaining([POD_SECURITY_CONFIG_PATH, AUDIT_POLICY_PATH]),
+    );
+    expect(problemsFor(healthcare.spec)).toEqual([]);
   });
 
   test.each([
-    ["rke2.profile cis", { profile: "cis" as const }, ["rke2", "profile"]],
-    ["a CNI", { cni: "cilium" as const }, ["rke2", "cni"]],
-    ["a pod range", { clusterCidr: "10.99.0.0/16" }, ["rke2", "clusterCidr"]],
+    ["an install URL", { installUrl: "https://get.lab/rke2.sh" }, ["rke2", "installUrl"]],
     ["a registry mirror", { registryMirror: "https://m.lab" }, ["rke2", "registryMirror"]],
     ["an artifact mirror", { artifactUrl: "https://m.lab/rke2" }, ["rke2", "artifactUrl"]],
   ])("%s is refused in custom mode, naming its key", (_, rke2, path) => {
-    const problems = problemsFor(dev, (s) => custom({ ...s, rke2: { ...s.rke2, ...rke2 } }));
-    expect(problems).toEqual([expect.objectContaining({ path })]);
+    const problems = problemsFor({ ...dev.spec, rke2: { ...dev.spec.rke2, ...rke2 } });
+    expect(problems).toEqual([
+      expect.objectContaining({
+        path,
+        message: expect.stringContaining("cannot be carried into Rancher's custom mode"),
+      }),
+    ]);
   });
 
   test("a plain custom-mode stack passes", () => {
-    expect(problemsFor(dev, custom)).toEqual([]);
+    expect(problemsFor(dev.spec)).toEqual([]);
   });
 });
 

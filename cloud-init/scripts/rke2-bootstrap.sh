@@ -381,11 +381,11 @@ cluster_answers() {
 
 # The bootstrap server initialises only on positive evidence that no cluster exists: the
 # registration address and every other server stay silent in every probe of a whole quiet window
-# (at least 3 probes). During a first boot the other servers are silent because they wait for this
+# (INIT_QUIET / POLL_INTERVAL + 1 probes, at least 3). During a first boot the other servers are silent because they wait for this
 # one; a re-created bootstrap server finds them answering and joins. The decision is recorded, so a
 # re-run after a failure (when this node's own RKE2 may be the one answering) does not flip it.
 bootstrap_server_decision() {
-  local decision="" round rounds=3 start=$SECONDS
+  local decision="" round rounds=3
   if ((POLL_INTERVAL > 0 && INIT_QUIET / POLL_INTERVAL + 1 > rounds)); then
     rounds=$((INIT_QUIET / POLL_INTERVAL + 1))
   fi
@@ -393,7 +393,7 @@ bootstrap_server_decision() {
     decision="$(<"$DECISION_FILE")"
     log "reusing the decision of an earlier run: ${decision}"
   else
-    log "probing the registration address and ${OTHER_SERVERS:-no other servers} for an existing cluster (${rounds} rounds over at least ${INIT_QUIET}s)"
+    log "probing the registration address and ${OTHER_SERVERS:-no other servers} for an existing cluster (${rounds} rounds, ${POLL_INTERVAL}s apart)"
     for ((round = 1; round <= rounds; round++)); do
       if cluster_answers; then
         decision="join"
@@ -401,10 +401,6 @@ bootstrap_server_decision() {
       fi
       if ((round < rounds)); then sleep "$POLL_INTERVAL"; fi
     done
-    if [[ -z "$decision" ]] && ((POLL_INTERVAL > 0 && SECONDS - start < INIT_QUIET)); then
-      # Fewer seconds passed than the window (a clock jump, a fast sleep): keep probing.
-      retry_until_silent_window "$start"
-    fi
     decision="${decision:-init}"
     printf '%s\n' "$decision" >"$DECISION_FILE"
   fi
@@ -419,17 +415,6 @@ bootstrap_server_decision() {
       ;;
     *) die "unexpected decision '${decision}' in ${DECISION_FILE}" ;;
   esac
-}
-
-# Keeps probing until INIT_QUIET seconds have passed since $1; sets decision=join on an answer.
-retry_until_silent_window() {
-  while ((SECONDS - $1 < INIT_QUIET)); do
-    if cluster_answers; then
-      decision="join"
-      return 0
-    fi
-    sleep "$POLL_INTERVAL"
-  done
 }
 
 # --- Replacing a node of the same name ------------------------------------------------------------

@@ -15,7 +15,7 @@ import { RancherRegistration } from "../rancher/registration";
 import { ClusterCa, secureToken } from "../rke2/clusterCa";
 import { nodeBoot } from "../rke2/nodeBoot";
 import { nodePassword } from "../rke2/nodePassword";
-import { rke2Settings } from "../rke2/settings";
+import { customMachineGlobalConfig, rke2Settings } from "../rke2/settings";
 import { Workloads } from "../workloads/workloads";
 import { lookupXo } from "../xo/inventory";
 
@@ -98,6 +98,7 @@ export class Cluster extends pulumi.ComponentResource {
         },
         kubernetesVersion: spec.rke2.version,
         insecure: spec.rancher.insecure,
+        machineGlobalConfig: customMachineGlobalConfig(settings),
       },
       { parent: this },
     );

@@ -134,7 +134,7 @@ export function planStack(
 ): Pick<LoadedStack, "plan" | "workloads"> {
   const plan = planCluster(stack, spec);
   const problems: Problem[] = [];
-  checkCustomMode(spec, profile, problems);
+  checkCustomMode(spec, problems);
   const workloads = planWorkloads(spec, profile, plan, problems);
   if (problems.length > 0) throw new PlanProblems(problems);
   return { plan, workloads };

@@ -110,10 +110,11 @@ export function nodeBoot(
   if (spec.rke2.registryMirror !== undefined) {
     files.push({ path: REGISTRIES_PATH, content: registries(spec.rke2.registryMirror), permissions: "0600" });
   }
-  if (node.role === "server" && settings.auditLog && mode !== "custom") {
+  // Custom mode too: the machine config Rancher hands the nodes names these files.
+  if (node.role === "server" && settings.auditLog) {
     files.push({ path: AUDIT_POLICY_PATH, content: AUDIT_POLICY, permissions: "0600" });
   }
-  if (node.role === "server" && settings.cisProfile && mode !== "custom") {
+  if (node.role === "server" && settings.cisProfile) {
     files.push({ path: POD_SECURITY_CONFIG_PATH, content: podSecurityConfig(), permissions: "0600" });
   }
   if (settings.cisProfile) {

@@ -3,7 +3,8 @@ import type { UseCaseProfile } from "../config/profile";
 import { rke2Schema, type ClusterSpec } from "../config/schema";
 import { overlaps, parseCidr } from "../plan/ipv4";
 import type { Problem } from "../plan/problems";
-import type { Rke2Settings } from "./roleConfig";
+import { sharedServerSettings, type Rke2Settings } from "./roleConfig";
+import { stringify } from "yaml";
 
 export function rke2Settings(spec: ClusterSpec, profile: UseCaseProfile): Rke2Settings {
   return {
@@ -53,38 +54,31 @@ export function checkClusterSettings(spec: ClusterSpec, problems: Problem[]): vo
 }
 
 /**
- * Custom mode: Rancher's system agent installs RKE2 with the config Rancher's machine config gives
- * it, not ours, so none of the settings below would reach the nodes. Rather than drop them
- * silently (CIS and the audit log of a healthcare cluster among them), a stack that asks for any of
- * them in custom mode is refused; import mode carries them all.
+ * Custom mode: Rancher's system agent installs RKE2 and writes its config.yaml from the
+ * ClusterV2's machine config, not ours. The cluster-wide settings (CNI, ranges, CIS profile and its
+ * Pod Security file, audit log, etcd snapshots, system registry) are carried in
+ * `rkeConfig.machineGlobalConfig` (customMachineGlobalConfig below) and the files they name are
+ * still delivered by cloud-init. What Rancher's agent does not take from there (where RKE2 is
+ * installed from, registries.yaml, which Rancher manages itself) is refused with a clear error
+ * instead of being dropped silently.
  */
-export function checkCustomMode(spec: ClusterSpec, profile: UseCaseProfile, problems: Problem[]): void {
+export function checkCustomMode(spec: ClusterSpec, problems: Problem[]): void {
   if (spec.rancher.mode !== "custom") return;
   const defaults = rke2Schema.parse({ version: spec.rke2.version });
-  const refuse = (path: (string | number)[], what: string) =>
+  const refuse = (key: string, why: string) =>
     problems.push({
-      path,
-      message: `${what} cannot be carried into Rancher's custom mode (Rancher's system agent writes RKE2's config); use rancher.mode import or drop the setting`,
+      path: ["rke2", key],
+      message: `rke2.${key} cannot be carried into Rancher's custom mode (${why}); use rancher.mode import or drop the setting`,
     });
-  const settings = rke2Settings(spec, profile);
-  if (settings.cisProfile) {
-    refuse(
-      spec.rke2.profile === "cis" ? ["rke2", "profile"] : ["rancher", "mode"],
-      spec.rke2.profile === "cis" ? "rke2.profile cis" : `the CIS profile of use case '${spec.useCase}'`,
-    );
+  if (spec.rke2.installUrl !== defaults.installUrl)
+    refuse("installUrl", "Rancher's system agent installs RKE2");
+  if (spec.rke2.artifactUrl !== undefined) refuse("artifactUrl", "Rancher's system agent installs RKE2");
+  if (spec.rke2.registryMirror !== undefined) {
+    refuse("registryMirror", "Rancher manages registries.yaml from the cluster's own registries setting");
   }
-  if (settings.auditLog) refuse(["rancher", "mode"], `the API audit log of use case '${spec.useCase}'`);
-  for (const key of [
-    "cni",
-    "clusterCidr",
-    "serviceCidr",
-    "installUrl",
-    "etcdSnapshotSchedule",
-    "etcdSnapshotRetention",
-  ] as const) {
-    if (spec.rke2[key] !== defaults[key]) refuse(["rke2", key], `rke2.${key}`);
-  }
-  for (const key of ["systemDefaultRegistry", "registryMirror", "artifactUrl"] as const) {
-    if (spec.rke2[key] !== undefined) refuse(["rke2", key], `rke2.${key}`);
-  }
+}
+
+/** The machine config Rancher hands every node in custom mode: our shared server settings. */
+export function customMachineGlobalConfig(settings: Rke2Settings): string {
+  return stringify(sharedServerSettings(settings), { version: "1.1", lineWidth: 0 });
 }
