@@ -530,3 +530,53 @@ describe("cluster CA, secure tokens and node passwords", () => {
     expect(nodePassword("seed", "cluster1-worker1")).toMatch(/^[0-9a-f]{64}$/);
   });
 });
+
+// Issue 14 finding 6: node installs trusted plain http.
+describe("downloads at node boot: https and pinned checksums", () => {
+  test.each([
+    ["installUrl", { installUrl: "http://get.lab/install.sh" }],
+    ["artifactUrl", { artifactUrl: "http://files.lab/rke2" }],
+    ["registryMirror", { registryMirror: "http://mirror.lab:5000" }],
+  ])("plain http in rke2.%s is refused unless rke2.allowInsecureHttp", (_, rke2) => {
+    const refused = baseSpec((input) => Object.assign(input.rke2 as object, rke2));
+    expect(() => planCluster("legal-ai-dev", refused)).toThrow(
+      new RegExp(`is plain http: nodes would install what anyone on the path sends`),
+    );
+    const allowed = baseSpec((input) =>
+      Object.assign(input.rke2 as object, rke2, { allowInsecureHttp: true }),
+    );
+    expect(() => planCluster("legal-ai-dev", allowed)).not.toThrow();
+    const b = nodeBoot(
+      allowed,
+      dev.plan,
+      rke2Settings(allowed, dev.profile),
+      node(dev, "cluster1-server1"),
+      values,
+    );
+    expect(b.bootEnv.CO_ALLOW_INSECURE_HTTP).toBe("true");
+  });
+
+  test("pinned checksums reach the node; a pinned release without a mirror comes from RKE2's GitHub release", () => {
+    const sums = { installer: "a".repeat(64), releases: { "v1.34.2+rke2r1": "b".repeat(64) } };
+    const spec = { ...dev.spec, rke2: { ...dev.spec.rke2, checksums: sums } };
+    const env = nodeBoot(
+      spec,
+      dev.plan,
+      rke2Settings(spec, dev.profile),
+      node(dev, "cluster1-server1"),
+      values,
+    ).bootEnv;
+    expect(env).toMatchObject({
+      CO_RKE2_INSTALLER_SHA256: "a".repeat(64),
+      CO_RKE2_RELEASE_SHA256: "b".repeat(64),
+      CO_RKE2_ARTIFACT_URL: "https://github.com/rancher/rke2/releases/download/v1.34.2%2Brke2r1",
+    });
+    // No pin for the version being installed: nothing claimed.
+    const other = nodeBoot(spec, dev.plan, rke2Settings(spec, dev.profile), node(dev, "cluster1-server1"), {
+      ...values,
+      installVersion: "v1.35.0+rke2r1",
+    }).bootEnv;
+    expect(other.CO_RKE2_RELEASE_SHA256).toBeUndefined();
+    expect(other.CO_RKE2_ARTIFACT_URL).toBeUndefined();
+  });
+});

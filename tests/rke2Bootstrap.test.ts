@@ -625,6 +625,62 @@ describe("rke2-bootstrap.sh: installation and idempotency", () => {
     );
   });
 
+  // Issue 14 finding 6: pinned checksums are verified before anything downloaded runs.
+  it("a pinned installer checksum is checked: a match runs it, a mismatch stops before running it", () => {
+    const sha = createHash("sha256").update(FAKE_INSTALLER).digest("hex");
+    const ok = sandbox();
+    ok.serve(ping(VIP), "pong");
+    const good = ok.run({ ...agent, CO_RKE2_INSTALLER_SHA256: sha });
+    expect(good.status).toBe(0);
+    expect(good.stdout).toContain("the RKE2 installer: sha256 matches the pin");
+    const bad = sandbox();
+    const result = bad.run({ ...agent, CO_RKE2_INSTALLER_SHA256: "0".repeat(64) });
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toContain(
+      `the RKE2 installer: sha256 mismatch: expected ${"0".repeat(64)}, got ${sha}`,
+    );
+    expect(bad.calls()).not.toContain("installer agent");
+  });
+
+  it("without a pin the download is used with a warning naming its sha256", () => {
+    const box = sandbox();
+    box.serve(ping(VIP), "pong");
+    const result = box.run(agent);
+    expect(result.stdout).toContain("WARNING: no pinned sha256 for the RKE2 installer (got ");
+  });
+
+  it("a pinned release checksum is checked against the mirror's sha256sum-amd64.txt", () => {
+    const box = sandbox();
+    box.serve(`${MIRROR}/rke2.linux-amd64.tar.gz`, "tarball");
+    box.serve(`${MIRROR}/sha256sum-amd64.txt`, "forged sums");
+    const sha = createHash("sha256").update("real sums").digest("hex");
+    const result = box.run({ ...agent, CO_RKE2_ARTIFACT_URL: MIRROR, CO_RKE2_RELEASE_SHA256: sha });
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toContain(`sha256sum-amd64.txt of ${VERSION}: sha256 mismatch`);
+    expect(box.calls()).not.toContain("installer agent");
+  });
+
+  it("curl is limited to https unless the lab opt-out is set", () => {
+    const box = sandbox();
+    box.serve(ping(VIP), "pong");
+    box.run(agent);
+    expect(
+      box
+        .rawCalls()
+        .split("\n")
+        .find((l) => l.includes(INSTALL_URL)),
+    ).toContain("--proto =https ");
+    const lab = sandbox();
+    lab.serve(ping(VIP), "pong");
+    lab.run({ ...agent, CO_ALLOW_INSECURE_HTTP: "true" });
+    expect(
+      lab
+        .rawCalls()
+        .split("\n")
+        .find((l) => l.includes(INSTALL_URL)),
+    ).toContain("--proto =http,https ");
+  });
+
   it("fails when a required mirror file is missing, before starting anything", () => {
     const box = sandbox();
     box.serve(`${MIRROR}/sha256sum-amd64.txt`, "sums");

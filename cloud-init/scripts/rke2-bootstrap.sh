@@ -287,6 +287,25 @@ if [[ "$RANCHER_MODE" == custom ]]; then
 fi
 
 # --- b. Install RKE2 at the pinned version ------------------------------------------------------
+
+# Checks $1 against the sha256 $2 (hex); a mismatch is fatal. An empty $2 means nobody pinned one:
+# the download is used unverified, with a warning in the log (docs/rollout-checklist.md).
+verify_sha256() {
+  local file="$1" expected="${2,,}" what="$3" actual
+  actual="$(sha256sum "$file")"
+  actual="${actual%% *}"
+  if [[ -z "$expected" ]]; then
+    log "WARNING: no pinned sha256 for ${what} (got ${actual}); pin it in rke2.checksums"
+    return 0
+  fi
+  [[ "$actual" == "$expected" ]] || die "${what}: sha256 mismatch: expected ${expected}, got ${actual}; refusing to use it"
+  log "${what}: sha256 matches the pin"
+}
+
+# Plain http only with the explicit lab opt-out (rke2.allowInsecureHttp).
+PROTO=(--proto '=https')
+if [[ "${CO_ALLOW_INSECURE_HTTP:-}" == true ]]; then PROTO=(--proto '=http,https'); fi
+
 install_rke2() {
   if [[ -e "$RKE2_BIN" ]]; then
     # A re-run after a later step failed: the installer already ran.
@@ -297,7 +316,9 @@ install_rke2() {
 
   local installer="${WORK_DIR}/install.sh" artifacts="" base name
   log "downloading the RKE2 installer from ${INSTALL_URL}"
-  curl -fsSL --retry 5 "$INSTALL_URL" -o "$installer"
+  curl -fsSL "${PROTO[@]}" --retry 5 "$INSTALL_URL" -o "$installer"
+  # Pinned in the repository (rke2.checksums.installer); without a pin, say so loudly.
+  verify_sha256 "$installer" "${CO_RKE2_INSTALLER_SHA256:-}" "the RKE2 installer"
 
   if [[ -n "$ARTIFACT_URL" ]]; then
     # Locked-down egress: fetch the release from the mirror; the installer then verifies the
@@ -307,10 +328,13 @@ install_rke2() {
     mkdir -p "$artifacts"
     for name in rke2.linux-amd64.tar.gz sha256sum-amd64.txt; do
       log "downloading ${name} from the artifact mirror ${base}"
-      curl -fsSL --retry 5 "${base}/${name}" -o "${artifacts}/${name}"
+      curl -fsSL "${PROTO[@]}" --retry 5 "${base}/${name}" -o "${artifacts}/${name}"
     done
+    # The installer checks the tarballs against sha256sum-amd64.txt; this checks that file
+    # against the pin (rke2.checksums.releases), so a mirror cannot swap both.
+    verify_sha256 "${artifacts}/sha256sum-amd64.txt" "${CO_RKE2_RELEASE_SHA256:-}" "sha256sum-amd64.txt of ${CO_RKE2_VERSION}"
     name=rke2-images.linux-amd64.tar.zst
-    if curl -fsSL --retry 5 "${base}/${name}" -o "${artifacts}/${name}"; then
+    if curl -fsSL "${PROTO[@]}" --retry 5 "${base}/${name}" -o "${artifacts}/${name}"; then
       log "downloaded ${name} from the artifact mirror"
     else
       # Optional: without it, images come from the (private) registry. A partial file would fail

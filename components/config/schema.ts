@@ -74,6 +74,27 @@ export const rke2Schema = z.strictObject({
   etcdSnapshotSchedule: z.string().min(9).default("0 */6 * * *"),
   etcdSnapshotRetention: int(1, 1000).default(28),
   kubeVipImage: z.string().min(1).default("ghcr.io/kube-vip/kube-vip:v0.8.9"),
+  /** Lab opt-out: allow http:// for installUrl, artifactUrl and registryMirror (docs/rke2.md). */
+  allowInsecureHttp: z.boolean().default(false),
+  /**
+   * Pinned checksums the nodes verify before running anything they download (docs/rke2.md):
+   * the install script's sha256, and per RKE2 version the sha256 of its sha256sum-amd64.txt
+   * (which the installer then checks the tarballs against).
+   */
+  checksums: z
+    .strictObject({
+      installer: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/, "must be a sha256 hex digest")
+        .optional(),
+      releases: z
+        .record(
+          z.string().regex(/^v1\.\d+\.\d+\+rke2r\d+$/, "must be an RKE2 release"),
+          z.string().regex(/^[0-9a-f]{64}$/, "must be a sha256 hex digest"),
+        )
+        .default({}),
+    })
+    .default({ releases: {} }),
 });
 
 export const rancherSchema = z.strictObject({

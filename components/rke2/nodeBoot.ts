@@ -82,6 +82,8 @@ export function nodeBoot(
     ...(spec.rke2.artifactUrl !== undefined
       ? { CO_RKE2_ARTIFACT_URL: `${spec.rke2.artifactUrl.replace(/\/+$/, "")}/${values.installVersion}` }
       : {}),
+    ...checksumEnv(spec, values.installVersion),
+    ...(spec.rke2.allowInsecureHttp ? { CO_ALLOW_INSECURE_HTTP: "true" } : {}),
     CO_CIS_PROFILE: String(settings.cisProfile),
     CO_RANCHER_MODE: mode,
     ...rancherEnv(spec),
@@ -121,6 +123,25 @@ export function nodeBoot(
     files.push({ path: CIS_SYSCTL_PATH, content: CIS_SYSCTLS, permissions: "0644" });
   }
   return { files, bootEnv };
+}
+
+/**
+ * Pinned checksums for the node: the installer's, and the version's sha256sum-amd64.txt. With a
+ * release checksum and no mirror, the release files come from RKE2's GitHub release (the
+ * installer's own default source), so the chain pinned hash → sha256sum file → tarball holds.
+ */
+export const RKE2_RELEASES_URL = "https://github.com/rancher/rke2/releases/download";
+function checksumEnv(spec: ClusterSpec, version: string): Record<string, string> {
+  const release = spec.rke2.checksums.releases[version];
+  return {
+    ...(spec.rke2.checksums.installer !== undefined
+      ? { CO_RKE2_INSTALLER_SHA256: spec.rke2.checksums.installer }
+      : {}),
+    ...(release !== undefined ? { CO_RKE2_RELEASE_SHA256: release } : {}),
+    ...(release !== undefined && spec.rke2.artifactUrl === undefined
+      ? { CO_RKE2_ARTIFACT_URL: `${RKE2_RELEASES_URL}/${encodeURIComponent(version)}` }
+      : {}),
+  };
 }
 
 function rancherEnv(spec: ClusterSpec): Record<string, string> {

@@ -45,6 +45,16 @@ export function checkClusterSettings(spec: ClusterSpec, problems: Problem[]): vo
       });
     }
   }
+  // Node installs must not trust the network (issue 14 finding 6): https unless opted out.
+  for (const key of ["installUrl", "artifactUrl", "registryMirror"] as const) {
+    const value = spec.rke2[key];
+    if (value !== undefined && value.startsWith("http://") && !spec.rke2.allowInsecureHttp) {
+      problems.push({
+        path: ["rke2", key],
+        message: `${value} is plain http: nodes would install what anyone on the path sends; use https, or set rke2.allowInsecureHttp: true for a lab mirror`,
+      });
+    }
+  }
   if (spec.rancher.caChecksum !== undefined && spec.rancher.insecure) {
     problems.push({
       path: ["rancher", "insecure"],
