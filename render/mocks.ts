@@ -75,7 +75,8 @@ export class XoMocks implements pulumi.runtime.Mocks {
           id,
           state: {
             ...inputs,
-            privateKeyPem: this.secret(`-----BEGIN PRIVATE KEY-----\nfake${id}\n-----END PRIVATE KEY-----\n`),
+            // The body line is the secret, so the render's redaction (by value, per line) finds it.
+            privateKeyPem: `-----BEGIN PRIVATE KEY-----\n${this.secret(`fakekey${id.replace(/-/g, "")}`)}\n-----END PRIVATE KEY-----\n`,
           },
         };
       case "tls:index/selfSignedCert:SelfSignedCert":
