@@ -20,11 +20,15 @@ export const bootUnitPath = `/etc/systemd/system/${bootUnitName}`;
  * at every boot, where the markers make it a cheap "make sure RKE2 runs". Type=oneshot with
  * Restart=on-failure needs systemd >= 244 (Debian 13 ships 257). No start timeout: the script
  * bounds its own waits (CO_WAIT_TIMEOUT) and then fails, which is what triggers the retry.
+ * Not ordered after cloud-final.service: multi-user.target (which wants this unit) is ordered after
+ * it, and cloud-final is ordered after multi-user.target, so that would be an ordering cycle. On the
+ * first boot the unit is enabled and started only from runcmd, i.e. after write_files and package
+ * installation; on later boots everything it needs is on disk.
  */
 export const BOOT_UNIT = `[Unit]
 Description=cluster-orchestrator: prepare this node and bring it into its RKE2 cluster
 Wants=network-online.target
-After=network-online.target cloud-final.service
+After=network-online.target
 StartLimitIntervalSec=0
 
 [Service]

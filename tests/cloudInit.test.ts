@@ -176,6 +176,8 @@ describe("renderUserData", () => {
     ]) {
       expect(lines).toContain(line);
     }
+    // cloud-final is ordered after multi-user.target, which wants this unit: After= it would be a cycle.
+    expect(BOOT_UNIT).not.toContain("cloud-final");
   });
 
   it("writes node.env first (0600), then the boot script (0755), then the caller's files", () => {

@@ -120,8 +120,9 @@ describeNetns("join ordering on real hosts (ip netns)", () => {
       n.stop("s1");
       n.freshRoot(n.host("s1"));
       n.partition("s1", true);
-      // Cut off for 2 s of an 8 s quiet window (and the heal does not wait on this process).
-      const healed = n.healAfter("s1", 2);
+      // Cut off for 4 s of an 8 s quiet window: longer than the three probes the script used to
+      // make before initialising (which started a second cluster here), shorter than the window.
+      const healed = n.healAfter("s1", 4);
       const booting = n.boot("s1", { CO_INIT_QUIET_SECONDS: "8" });
       await healed;
       const again = await booting;
