@@ -323,6 +323,16 @@ describe("real validators", () => {
     expect(pyYamlLoad(file)).toEqual(parse(renderNetworkConfig(input), { version: "1.1" }));
   });
 
+  // systemd's own parser on the boot unit (ExecStart pointed at /bin/true: the script is not here).
+  const itSystemd = requireTool("systemd-analyze") ? it : it.skip;
+  itSystemd("systemd-analyze verify accepts the boot unit", () => {
+    const unit = path.join(tempDir(), bootUnitName);
+    fs.writeFileSync(unit, BOOT_UNIT.replace(`ExecStart=${bootScriptPath}`, "ExecStart=/bin/true"));
+    const result = run("systemd-analyze", ["verify", unit]);
+    expect(`${result.stdout}${result.stderr}`).toBe("");
+    expect(result.status).toBe(0);
+  });
+
   itShellcheck.each(fs.readdirSync(scriptsDir).filter((f) => f.endsWith(".sh")))(
     "shellcheck: %s is clean",
     (script) => {
