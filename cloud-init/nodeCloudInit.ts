@@ -8,6 +8,23 @@ import { renderNetworkConfig } from "./networkConfig";
 import type { WriteFile } from "./types";
 import { renderUserData } from "./userData";
 
+/**
+ * Installed on every node whatever nodes.packages says:
+ * - xe-guest-utilities: Xen guest tools; XO learns the VM's address from them, and VM creation
+ *   waits on that address (expectedIpCidr). The KVM agent (qemu-guest-agent) does nothing on Xen.
+ * - open-iscsi, nfs-common: Longhorn's node prerequisites (iSCSI block devices, NFS for RWX).
+ * - unattended-upgrades: security updates (prepare-node.sh enables them).
+ * - openssl, curl: the boot scripts (a replacement server's one-time admin certificate, downloads).
+ */
+export const BASE_PACKAGES = [
+  "xe-guest-utilities",
+  "open-iscsi",
+  "nfs-common",
+  "unattended-upgrades",
+  "openssl",
+  "curl",
+];
+
 /** The second disk XO attaches (xvdb) when a pool has a data disk. */
 export const DATA_DISK_DEVICE = "/dev/xvdb";
 
@@ -36,8 +53,9 @@ export function nodeUserData(
     hostname: node.hostname,
     fqdn: node.fqdn,
     adminUser: spec.nodes.adminUser,
+    adminSudo: spec.nodes.adminSudo,
     sshAuthorizedKeys: spec.nodes.sshAuthorizedKeys,
-    packages: spec.nodes.packages,
+    packages: [...BASE_PACKAGES, ...spec.nodes.packages],
     timezone: spec.nodes.timezone,
     files: extra.files ?? [],
     bootEnv,

@@ -12,8 +12,13 @@ export interface WriteFile {
 export interface UserDataInput {
   hostname: string;
   fqdn: string;
-  /** Login user created with SSH keys only (no password, sudo without password). */
+  /** Login user created with SSH keys only (no password). */
   adminUser: string;
+  /**
+   * The admin user's sudo: "all" (any command without a password: the user is root's equal),
+   * "none" (no sudo at all), or the absolute command lines it may run as root (docs/nodes.md).
+   */
+  adminSudo: "all" | "none" | string[];
   sshAuthorizedKeys: string[];
   packages: string[];
   timezone: string;

@@ -4,12 +4,57 @@
  */
 import { stringify } from "yaml";
 import { readScript } from "./scripts";
-import { UserDataInput, WriteFile } from "./types";
+import type { UserDataInput, WriteFile } from "./types";
 
 /** Where cloud-init writes the boot script; runcmd runs it. */
 export const bootScriptPath = "/usr/local/sbin/co-prepare-node.sh";
-/** Environment sourced by the boot script (holds secrets in later stages, hence 0600). */
+/** Environment sourced by the boot script (no secrets: those are one-time 0600 files; still 0600). */
 export const nodeEnvPath = "/etc/cluster-orchestrator/node.env";
+/** The unit that runs the boot script at every boot and retries it until it succeeds. */
+export const bootUnitName = "co-bootstrap.service";
+export const bootUnitPath = `/etc/systemd/system/${bootUnitName}`;
+
+/**
+ * runcmd runs once per instance, so a boot script started there directly is never retried. The
+ * unit retries the script (Restart=on-failure, no start limit) until it exits 0 and runs it again
+ * at every boot, where the markers make it a cheap "make sure RKE2 runs". Type=oneshot with
+ * Restart=on-failure needs systemd >= 244 (Debian 13 ships 257). No start timeout: the script
+ * bounds its own waits (CO_WAIT_TIMEOUT) and then fails, which is what triggers the retry.
+ * Not ordered after cloud-final.service: multi-user.target (which wants this unit) is ordered after
+ * it, and cloud-final is ordered after multi-user.target, so that would be an ordering cycle. On the
+ * first boot the unit is enabled and started only from runcmd, i.e. after write_files and package
+ * installation; on later boots everything it needs is on disk.
+ */
+export const BOOT_UNIT = `[Unit]
+Description=cluster-orchestrator: prepare this node and bring it into its RKE2 cluster
+Wants=network-online.target
+After=network-online.target
+StartLimitIntervalSec=0
+
+[Service]
+Type=oneshot
+ExecStart=${bootScriptPath}
+RemainAfterExit=yes
+Restart=on-failure
+RestartSec=30
+TimeoutStartSec=infinity
+
+[Install]
+WantedBy=multi-user.target
+`;
+
+/** The sudoers rule for the admin user, or null for no sudo. */
+export function sudoRule(adminSudo: UserDataInput["adminSudo"]): string | null {
+  if (adminSudo === "none") return null;
+  if (adminSudo === "all") return "ALL=(ALL) NOPASSWD:ALL";
+  for (const command of adminSudo) {
+    // sudoers metacharacters would widen or break the rule.
+    if (!/^\/[A-Za-z0-9._/-]+( [A-Za-z0-9._/=:@-]+)*$/.test(command)) {
+      throw new Error(`adminSudo command "${command}" is not an absolute command line of plain words`);
+    }
+  }
+  return `ALL=(root) NOPASSWD: ${adminSudo.join(", ")}`;
+}
 
 /**
  * cloud-init parses with PyYAML, i.e. YAML 1.1: serialising as 1.1 makes the `yaml` library quote
@@ -63,6 +108,7 @@ export function renderUserData(input: UserDataInput): string {
   const files: WriteFile[] = [
     { path: nodeEnvPath, content: renderNodeEnv(input.bootEnv), permissions: "0600" },
     { path: bootScriptPath, content: readScript("prepare-node.sh"), permissions: "0755" },
+    { path: bootUnitPath, content: BOOT_UNIT, permissions: "0644" },
     ...input.files,
   ];
   // A later entry for the same path would silently replace an earlier one on the node.
@@ -73,6 +119,7 @@ export function renderUserData(input: UserDataInput): string {
   }
 
   const packages = [...new Set(input.packages)];
+  const sudo = sudoRule(input.adminSudo);
 
   // Key order here is the order in the output; keep it fixed for byte-identical renders.
   const config: Record<string, unknown> = {
@@ -83,9 +130,9 @@ export function renderUserData(input: UserDataInput): string {
     users: [
       {
         name: input.adminUser,
-        groups: ["sudo"],
+        ...(sudo !== null ? { groups: ["sudo"] } : {}),
         shell: "/bin/bash",
-        sudo: "ALL=(ALL) NOPASSWD:ALL",
+        ...(sudo !== null ? { sudo } : {}),
         lock_passwd: true,
         ssh_authorized_keys: input.sshAuthorizedKeys,
       },
@@ -96,8 +143,12 @@ export function renderUserData(input: UserDataInput): string {
     package_update: true,
     ...(packages.length > 0 ? { packages } : {}),
     write_files: files.map(writeFile),
-    // runcmd runs in the final stage, after write_files and package installation.
-    runcmd: [[bootScriptPath]],
+    // runcmd runs in the final stage, after write_files and package installation; --no-block so
+    // cloud-final finishes while the unit (ordered after it) runs and, if need be, retries.
+    runcmd: [
+      ["systemctl", "daemon-reload"],
+      ["systemctl", "enable", "--now", "--no-block", bootUnitName],
+    ],
   };
 
   return `#cloud-config\n${stringify(config, yamlOptions)}`;

@@ -78,6 +78,24 @@ export class XoMocks implements pulumi.runtime.Mocks {
             bcryptHash: this.secret(`$2a$10$bcrypt${id.replace(/-/g, "")}`),
           },
         };
+      // The cluster CA (components/rke2/clusterCa.ts): fake PEMs, handed out as secrets.
+      case "tls:index/privateKey:PrivateKey":
+        return {
+          id,
+          state: {
+            ...inputs,
+            // The body line is the secret, so the render's redaction (by value, per line) finds it.
+            privateKeyPem: `-----BEGIN PRIVATE KEY-----\n${this.secret(`fakekey${id.replace(/-/g, "")}`)}\n-----END PRIVATE KEY-----\n`,
+          },
+        };
+      case "tls:index/selfSignedCert:SelfSignedCert":
+        return {
+          id,
+          state: {
+            ...inputs,
+            certPem: `-----BEGIN CERTIFICATE-----\nfake${id}\n-----END CERTIFICATE-----\n`,
+          },
+        };
       case "random:index/randomString:RandomString":
         return { id, state: { ...inputs, ...this.priorState.get(args.name), result: id.slice(0, 8) } };
       case "rancher2:index/cluster:Cluster": {

@@ -4,7 +4,15 @@ import * as path from "path";
 import { parse } from "yaml";
 import { NODE_INTERFACE, renderNetworkConfig } from "../cloud-init/networkConfig";
 import { NetworkConfigInput, UserDataInput } from "../cloud-init/types";
-import { bootScriptPath, nodeEnvPath, renderUserData } from "../cloud-init/userData";
+import {
+  BOOT_UNIT,
+  bootScriptPath,
+  bootUnitName,
+  bootUnitPath,
+  nodeEnvPath,
+  renderUserData,
+  sudoRule,
+} from "../cloud-init/userData";
 import {
   cloudConfigProblems,
   netConvert,
@@ -24,6 +32,7 @@ const staticServer: UserDataInput = {
   hostname: "legal-prod-server-0",
   fqdn: "legal-prod-server-0.lab.example",
   adminUser: "ops",
+  adminSudo: "all",
   sshAuthorizedKeys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBd3JvbmdrZXlmb3J0ZXN0c29ubHk ops@laptop"],
   packages: ["curl", "jq", "curl", "open-iscsi"],
   timezone: "Europe/Paris",
@@ -123,8 +132,52 @@ describe("renderUserData", () => {
       timezone: "Europe/Paris",
       package_update: true,
       packages: ["curl", "jq", "open-iscsi"],
-      runcmd: [[bootScriptPath]],
+      runcmd: [
+        ["systemctl", "daemon-reload"],
+        ["systemctl", "enable", "--now", "--no-block", bootUnitName],
+      ],
     });
+  });
+
+  // Issue 14 finding 13: the admin user's sudo is a documented choice, narrowable.
+  it("admin sudo: all, none (no sudo group at all) or a list of command lines", () => {
+    expect(userData({ ...staticServer, adminSudo: "none" }).users[0]).toEqual({
+      name: "ops",
+      shell: "/bin/bash",
+      lock_passwd: true,
+      ssh_authorized_keys: staticServer.sshAuthorizedKeys,
+    });
+    expect(
+      userData({
+        ...staticServer,
+        adminSudo: ["/usr/bin/systemctl status rke2-server", "/usr/bin/journalctl"],
+      }).users[0],
+    ).toMatchObject({
+      groups: ["sudo"],
+      sudo: "ALL=(root) NOPASSWD: /usr/bin/systemctl status rke2-server, /usr/bin/journalctl",
+    });
+    // sudoers metacharacters (a comma would add a rule, ALL would widen it) are refused.
+    for (const bad of ["/usr/bin/ls, ALL", "systemctl", "/bin/sh -c id;id", "/usr/bin/x *"]) {
+      expect(() => sudoRule([bad])).toThrow(/not an absolute command line/);
+    }
+  });
+
+  // Issue 9 finding 13: runcmd runs once, so a failed bootstrap was never retried.
+  it("the boot script runs from a unit that systemd retries until it succeeds, at every boot", () => {
+    const unit = userData(staticServer).write_files.find((f) => f.path === bootUnitPath);
+    expect(unit).toMatchObject({ permissions: "0644", content: BOOT_UNIT });
+    const lines = BOOT_UNIT.split("\n");
+    for (const line of [
+      `ExecStart=${bootScriptPath}`,
+      "Type=oneshot",
+      "Restart=on-failure",
+      "StartLimitIntervalSec=0",
+      "WantedBy=multi-user.target",
+    ]) {
+      expect(lines).toContain(line);
+    }
+    // cloud-final is ordered after multi-user.target, which wants this unit: After= it would be a cycle.
+    expect(BOOT_UNIT).not.toContain("cloud-final");
   });
 
   it("writes node.env first (0600), then the boot script (0755), then the caller's files", () => {
@@ -132,10 +185,11 @@ describe("renderUserData", () => {
     expect(files.map((f) => [f.path, f.permissions, f.owner])).toEqual([
       [nodeEnvPath, "0600", "root:root"],
       [bootScriptPath, "0755", "root:root"],
+      [bootUnitPath, "0644", "root:root"],
       ["/etc/rancher/rke2/config.yaml", "0600", "root:root"],
     ]);
     expect(files[1]?.content).toBe(fs.readFileSync(prepareNode, "utf8"));
-    expect(files[2]?.content).toBe(staticServer.files[0]?.content);
+    expect(files[3]?.content).toBe(staticServer.files[0]?.content);
   });
 
   it("shell-quotes node.env values, with keys sorted", () => {
@@ -269,6 +323,16 @@ describe("real validators", () => {
     expect(pyYamlLoad(file)).toEqual(parse(renderNetworkConfig(input), { version: "1.1" }));
   });
 
+  // systemd's own parser on the boot unit (ExecStart pointed at /bin/true: the script is not here).
+  const itSystemd = requireTool("systemd-analyze") ? it : it.skip;
+  itSystemd("systemd-analyze verify accepts the boot unit", () => {
+    const unit = path.join(tempDir(), bootUnitName);
+    fs.writeFileSync(unit, BOOT_UNIT.replace(`ExecStart=${bootScriptPath}`, "ExecStart=/bin/true"));
+    const result = run("systemd-analyze", ["verify", unit]);
+    expect(`${result.stdout}${result.stderr}`).toBe("");
+    expect(result.status).toBe(0);
+  });
+
   itShellcheck.each(fs.readdirSync(scriptsDir).filter((f) => f.endsWith(".sh")))(
     "shellcheck: %s is clean",
     (script) => {
@@ -283,6 +347,9 @@ describe("prepare-node.sh", () => {
     swapoff: "",
     modprobe: "",
     sysctl: "",
+    systemctl: "",
+    iscsiadm: "",
+    mount_nfs: "",
     mkfs_ext4: "",
     mount: "",
     useradd: "",
@@ -368,8 +435,20 @@ describe("prepare-node.sh", () => {
       "modprobe overlay",
       "modprobe br_netfilter",
       `sysctl -p ${sysctlFile}`,
+      // Longhorn's prerequisites (issue 9 finding 1/15): iscsid enabled, iscsi_tcp loaded.
+      "modprobe iscsi_tcp",
+      "systemctl enable --now iscsid.service",
     ]);
-    expect(box.read("etc/modules-load.d/cluster-orchestrator.conf")).toBe("overlay\nbr_netfilter\n");
+    expect(box.read("etc/modules-load.d/cluster-orchestrator.conf")).toBe(
+      "overlay\nbr_netfilter\niscsi_tcp\n",
+    );
+    // Issue 14 finding 13: unattended security upgrades, no automatic reboot.
+    expect(box.read("etc/apt/apt.conf.d/20auto-upgrades")).toContain(
+      'APT::Periodic::Unattended-Upgrade "1";',
+    );
+    expect(box.read("etc/apt/apt.conf.d/20auto-upgrades")).toContain(
+      'Unattended-Upgrade::Automatic-Reboot "false";',
+    );
     expect(box.read("etc/sysctl.d/90-cluster-orchestrator.conf")).toBe(
       "net.ipv4.ip_forward = 1\n" +
         "net.bridge.bridge-nf-call-iptables = 1\n" +
@@ -438,6 +517,30 @@ describe("prepare-node.sh", () => {
     const result = box.run();
     expect(result.status).not.toBe(0);
     expect(result.stdout).toContain("60-rke2-cis.conf is missing (CIS profile)");
+  });
+
+  it("Longhorn's prerequisites missing: a clear error naming the package", () => {
+    const box = sandbox({ CO_ROLE: "agent" });
+    fs.rmSync(path.join(path.dirname(box.stubLog), "bin", "iscsiadm"));
+    const result = box.run();
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toContain("iscsiadm is missing: install open-iscsi");
+  });
+
+  // Issue 9 finding 13: the prepared marker used to exit before the hand-over, so a retry after a
+  // failed bootstrap never reached the bootstrap again.
+  it("a re-run on a prepared node still hands over to the bootstrap (a retry converges)", () => {
+    const box = sandbox({ CO_ROLE: "agent" });
+    const bootstrap = path.join(box.root, "usr/local/sbin/co-bootstrap.sh");
+    fs.mkdirSync(path.dirname(bootstrap), { recursive: true });
+    fs.writeFileSync(bootstrap, '#!/bin/sh\necho ran >>"$CO_ROOT/bootstrap-runs"\nexit 1\n', { mode: 0o755 });
+    expect(box.run().status).toBe(1);
+    fs.rmSync(box.stubLog);
+    const retry = box.run();
+    expect(retry.status).toBe(1);
+    expect(retry.stdout).toContain("already prepared");
+    expect(box.calls()).toEqual([]);
+    expect(box.read("bootstrap-runs")).toBe("ran\nran\n");
   });
 
   it("hands over to co-bootstrap.sh with node.env exported", () => {

@@ -70,9 +70,12 @@ describe("import mode (legal-ai-prod)", () => {
   });
 
   test("the join token is in config.yaml of every node and nowhere in the plain outputs", () => {
-    const [token] = [...run.mocks.secretValues].filter((s) => s.startsWith("tok"));
+    // Full K10<ca-hash>:: tokens (issue 14 finding 5): servers the server token, agents the agent token.
+    const tokens = [...run.mocks.secretValues].filter((s) => s.startsWith("tok"));
     for (const vm of byType(run.resources, VM))
-      expect(secretValue(vm.inputs.cloudConfig)).toContain(`token: ${token}`);
+      expect(secretValue(vm.inputs.cloudConfig)).toMatch(
+        new RegExp(`token: K10[0-9a-f]{64}::(server|node):(${tokens.join("|")})\n`),
+      );
     const text = JSON.stringify({ ...run.outputs, kubeconfig: undefined });
     for (const secret of run.mocks.secretValues) expect(text).not.toContain(secret);
   });
@@ -205,9 +208,10 @@ describe("other modes", () => {
     expect(byType(run.resources, RANCHER_CLUSTER)).toEqual([]);
     for (const vm of byType(run.resources, VM)) {
       const userData = secretValue(vm.inputs.cloudConfig);
+      // Roles as the system agent's CATTLE_* settings (issue 14 finding 2: no shell-joined command).
       const roles = String(vm.inputs.nameLabel).includes("server")
-        ? "--etcd --controlplane --worker"
-        : "--worker --node-name";
+        ? "CATTLE_ROLE_ETCD=true\n"
+        : "CATTLE_ROLE_ETCD=false\n";
       expect(userData).toContain(roles);
       expect(userData).not.toContain("/etc/rancher/rke2/config.yaml\n");
       expect(vm.dependencies).toContain(cluster!.urn);

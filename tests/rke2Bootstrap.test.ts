@@ -11,6 +11,10 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { loadStack } from "../components/config/load";
+import { PROJECT_ROOT } from "../components/program";
+import { parseRancherNodeCommand, rancherAgentEnv } from "../components/rke2/rancherAgent";
+import { profiles } from "../stacks/profiles";
 import { requireTool, run, RunResult, shellcheckFindings } from "./helpers/validators";
 
 const script = path.join(__dirname, "..", "cloud-init", "scripts", "rke2-bootstrap.sh");
@@ -30,27 +34,53 @@ const CONFIG = "token: join-token\ntls-san:\n  - 10.20.0.100\n";
 
 const STUBS: Record<string, string> = {
   curl: `
-out=""; url=""
+out=""; url=""; method=GET; wfmt=""; cert=""; config=""
 while [ $# -gt 0 ]; do
   case "$1" in
     -o) out="$2"; shift ;;
+    -X) method="$2"; shift ;;
+    -w) wfmt="$2"; shift ;;
+    --cert) cert="$2"; shift ;;
+    -K) config="$2"; shift ;;
     *://*) url="$1" ;;
   esac
   shift
 done
+# -K -: the URL comes from curl's config on stdin (never an argument).
+if [ "$config" = "-" ]; then
+  url=$(sed -n 's/^url = "\\(.*\\)"$/\\1/p')
+  echo "curl-config $url" >>"$STUB_LOG"
+fi
+# A client certificate must be signed by the cluster's client CA.
+if [ -n "$cert" ]; then
+  if openssl verify -CAfile "$CO_ROOT/var/lib/rancher/rke2/server/tls/client-ca.crt" "$cert" >/dev/null 2>&1; then
+    echo "cert-ok $(openssl x509 -in "$cert" -noout -subject)" >>"$STUB_LOG"
+  else
+    echo "cert-bad" >>"$STUB_LOG"; exit 58
+  fi
+fi
 file="$STUB_WEB/\${url#*://}"
 if [ -f "$file.fail" ]; then
   n=$(cat "$file.fail")
   if [ "$n" -gt 0 ]; then echo $((n - 1)) >"$file.fail"; exit 7; fi
 fi
+if [ "$method" = DELETE ]; then [ -f "$file" ] || exit 22; rm -f "$file"; exit 0; fi
+if [ -n "$wfmt" ]; then
+  if [ -f "$file" ]; then cat "$file" >"\${out:-/dev/stdout}"; printf 200; else printf 404; fi
+  exit 0
+fi
 [ -f "$file" ] || exit 7
 if [ -n "$out" ]; then cat "$file" >"$out"; else cat "$file"; fi`,
   // rke2-server writes its kubeconfig once up; the import step waits for it.
+  // ...and RKE2 unpacks its kubectl; the stub kubectl records what it applied.
   systemctl: `
 [ ! -e "$STUB_DIR/systemctl.fail" ] || exit 1
 case "$*" in
   *"enable --now rke2-server.service"*)
-    mkdir -p "$CO_ROOT/etc/rancher/rke2" && echo kubeconfig >"$CO_ROOT/etc/rancher/rke2/rke2.yaml" ;;
+    mkdir -p "$CO_ROOT/etc/rancher/rke2" "$CO_ROOT/var/lib/rancher/rke2/bin"
+    echo kubeconfig >"$CO_ROOT/etc/rancher/rke2/rke2.yaml"
+    printf '#!/bin/sh\\necho "kubectl $*" >>"$STUB_LOG"\\nwhile [ $# -gt 0 ]; do [ "$1" = -f ] && cat "$2" >>"$STUB_DIR/applied.yaml"; shift; done\\n[ ! -e "$STUB_DIR/kubectl.fail" ]\\n' >"$CO_ROOT/var/lib/rancher/rke2/bin/kubectl"
+    chmod 755 "$CO_ROOT/var/lib/rancher/rke2/bin/kubectl" ;;
 esac`,
   sleep: "",
 };
@@ -67,6 +97,19 @@ mkdir -p "$CO_ROOT/usr/local/bin"
 printf '#!/bin/sh\\n' >"$CO_ROOT/usr/local/bin/rke2"
 chmod 755 "$CO_ROOT/usr/local/bin/rke2"
 `;
+
+const AGENT_INSTALL_URL = "https://rancher.lab.example/system-agent-install.sh";
+
+/** A node of the real legal-ai-prod plan, for the renderer side of the exploit replay. */
+const planNode = loadStack("legal-ai-prod", { rootDir: PROJECT_ROOT, profiles }).plan.nodes.find(
+  (n) => n.hostname === "cluster1-server2",
+)!;
+
+/** What cloud-init writes: a 0600 file under the fake root. */
+function writeSecret(box: { path: (rel: string) => string }, rel: string, content: string): void {
+  fs.mkdirSync(path.dirname(box.path(rel)), { recursive: true });
+  fs.writeFileSync(box.path(rel), content, { mode: 0o600 });
+}
 
 const tempDirs: string[] = [];
 afterAll(() => {
@@ -146,13 +189,22 @@ function sandbox(): Sandbox {
         .trim()
         .split("\n")
         .filter((line) => line !== "")
+        .reduce<string[]>((lines, line) => {
+          // "curl-config <url>" follows the curl line whose URL came on stdin: put it in place.
+          if (line.startsWith("curl-config ")) {
+            lines.push(`${lines.pop() ?? ""} <${line.slice("curl-config ".length)}>`);
+          } else if (!line.startsWith("cert-")) lines.push(line);
+          return lines;
+        }, [])
         .map((line) => {
           if (!line.startsWith("curl ")) return line;
-          const url = line.split(" ").find((word) => word.includes("://")) ?? "?";
+          const method = line.includes(" -X DELETE ") ? "DELETE" : "GET";
+          const stdinUrl = /<(\S+)>$/.exec(line)?.[1];
+          const url = stdinUrl ?? line.split(" ").find((word) => word.includes("://")) ?? "?";
           const ping = /^https:\/\/(.+)\/ping$/.exec(url);
           if (ping) return `ping ${ping[1]}`;
           const tls = line.includes(" --cacert ") ? " --cacert" : / -[a-zA-Z]*k\b/.test(line) ? " -k" : "";
-          return `GET ${url}${tls}`;
+          return `${method} ${url}${tls}`;
         }),
     rawCalls,
     log: () => {
@@ -184,6 +236,9 @@ const bootstrapServer = {
   CO_BOOTSTRAP: "true",
   CO_REGISTRATION_ADDRESS: VIP,
   CO_RKE2_VERSION: VERSION,
+  CO_NODE_NAME: "cluster1-server1",
+  // 14s of silence at a 7s interval: 3 probes.
+  CO_INIT_QUIET_SECONDS: "14",
 };
 const secondServer = {
   CO_NODE_ROLE: "server",
@@ -228,7 +283,8 @@ describe("rke2-bootstrap.sh: who initialises, who joins, who waits", () => {
         "systemctl enable --now rke2-server.service",
       ],
       serverLine: false,
-      output: /INITIALISING a new cluster: nothing answers at https:\/\/10\.20\.0\.100:9345/,
+      output:
+        /INITIALISING a new cluster: nothing answered at https:\/\/10\.20\.0\.100:9345 or at any other server for 14s/,
     },
     {
       name: "re-created bootstrap server, the registration address answers: joins",
@@ -244,7 +300,7 @@ describe("rke2-bootstrap.sh: who initialises, who joins, who waits", () => {
       ],
       serverLine: true,
       output:
-        /JOINING: a cluster already answers at https:\/\/10\.20\.0\.100:9345 .*not start a second cluster/,
+        /JOINING: a cluster already answers \(this bootstrap node was re-created\); it will not start a second cluster/,
     },
     {
       name: "second server: waits for the previous server, then the registration address",
@@ -364,18 +420,161 @@ describe("rke2-bootstrap.sh: who initialises, who joins, who waits", () => {
   });
 });
 
+// Issue 9 finding 14: the bootstrap server used to initialise when only the registration address
+// was silent for three probes.
+describe("rke2-bootstrap.sh: positive evidence before initialising", () => {
+  const SERVER_2 = "10.20.0.12";
+  const SERVER_3 = "10.20.0.13";
+  const withOthers = { ...bootstrapServer, CO_OTHER_SERVERS: `${SERVER_2} ${SERVER_3}` };
+
+  it("re-created bootstrap server, the VIP silent but another server answers: joins", () => {
+    const box = sandbox();
+    box.serve(ping(SERVER_3), "pong");
+    const result = box.run(withOthers);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`server ${SERVER_3} answers`);
+    expect(result.stdout).toContain("it will not start a second cluster");
+    expect(box.read(CONFIG_FILE)).toContain(`server: https://${VIP}:9345\n`);
+    expect(box.calls().slice(2, 5)).toEqual([
+      `ping ${VIP}:9345`,
+      `ping ${SERVER_2}:9345`,
+      `ping ${SERVER_3}:9345`,
+    ]);
+  });
+
+  it("initialises only after every address stayed silent in every round of the quiet window", () => {
+    const box = sandbox();
+    const result = box.run({ ...withOthers, CO_INIT_QUIET_SECONDS: "21" });
+    expect(result.status).toBe(0);
+    const probes = box.calls().filter((c) => c.startsWith("ping "));
+    // 21s at 7s: 4 rounds of 3 addresses.
+    expect(probes).toHaveLength(12);
+    expect(box.calls().filter((c) => c === "sleep 7")).toHaveLength(3);
+    expect(result.stdout).toContain("INITIALISING a new cluster");
+  });
+
+  it("a server that answers only in the last round still means join", () => {
+    const box = sandbox();
+    box.serve(ping(SERVER_2), "pong", 2);
+    const result = box.run(withOthers);
+    expect(result.status).toBe(0);
+    expect(box.read(CONFIG_FILE)).toContain("server: ");
+  });
+
+  it("refuses an address list that is not addresses", () => {
+    const result = sandbox().run({ ...withOthers, CO_OTHER_SERVERS: "10.0.0.1 $(id)" });
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toContain("CO_OTHER_SERVERS holds '$(id)', not an address");
+  });
+});
+
+// Issue 9 finding 6: a re-created server with the same name was refused by RKE2 (etcd "duplicate
+// node name", node password). The joining server deletes the stale Node, which RKE2 turns into the
+// etcd member's and the password secret's removal.
+describe("rke2-bootstrap.sh: replacing a server of the same name", () => {
+  const NODE_URL = `https://${VIP}:6443/api/v1/nodes/cluster1-server2`;
+  const joiner = { ...secondServer, CO_NODE_NAME: "cluster1-server2" };
+
+  function replacementBox(nodeJson: string | null): Sandbox {
+    const box = sandbox();
+    box.serve(ping(VIP), "pong");
+    box.serve(ping(SERVER_1), "pong");
+    if (nodeJson !== null) box.serve(NODE_URL, nodeJson);
+    const tls = box.path("var/lib/rancher/rke2/server/tls");
+    fs.mkdirSync(tls, { recursive: true });
+    const made = run("openssl", [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-keyout",
+      path.join(tls, "client-ca.key"),
+      "-out",
+      path.join(tls, "client-ca.crt"),
+      "-subj",
+      "/CN=rke2-client-ca",
+      "-days",
+      "1",
+    ]);
+    expect(made.status).toBe(0);
+    fs.writeFileSync(path.join(tls, "server-ca.crt"), "server CA\n");
+    return box;
+  }
+  const notReady = JSON.stringify({
+    kind: "Node",
+    status: { conditions: [{ type: "Ready", status: "Unknown", reason: "NodeStatusUnknown" }] },
+  });
+
+  it("a stale, NotReady node of this name is deleted (with a cert from the cluster's client CA) before RKE2 starts", () => {
+    const box = replacementBox(notReady);
+    const result = box.run(joiner);
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    const calls = box.calls();
+    const start = calls.indexOf("systemctl enable --now rke2-server.service");
+    expect(calls.slice(start - 3, start)).toEqual([
+      `GET ${NODE_URL} --cacert`,
+      `DELETE ${NODE_URL} --cacert`,
+      `GET ${NODE_URL} --cacert`,
+    ]);
+    expect(result.stdout).toContain("REPLACING: the cluster still has a node named cluster1-server2");
+    // Every API call carried a client certificate the cluster's client CA signed, as system:masters.
+    const certs = box
+      .rawCalls()
+      .split("\n")
+      .filter((l) => l.startsWith("cert-"));
+    expect(certs).toHaveLength(3);
+    for (const line of certs)
+      expect(line).toMatch(
+        /^cert-ok subject=O ?= ?system:masters, CN ?= ?cluster-orchestrator:node-replacement$/,
+      );
+    // The one-time admin key is gone with the work dir.
+    expect(fs.readdirSync(box.path("var/lib/cluster-orchestrator"))).toEqual(["bootstrapped"]);
+  });
+
+  it("no node of this name: a first join, nothing deleted", () => {
+    const box = replacementBox(null);
+    const result = box.run(joiner);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("no node named cluster1-server2 in the cluster: a first join");
+    expect(box.calls().filter((c) => c.startsWith("DELETE"))).toEqual([]);
+  });
+
+  it("a node of this name that is still Ready is never deleted", () => {
+    const box = replacementBox(
+      JSON.stringify({ kind: "Node", status: { conditions: [{ type: "Ready", status: "True" }] } }, null, 2),
+    );
+    const result = box.run(joiner);
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toContain("a node named cluster1-server2 is still Ready in the cluster; refusing");
+    expect(box.calls().filter((c) => c.startsWith("DELETE") || c.startsWith("systemctl"))).toEqual([]);
+  });
+
+  it("without the cluster CA on the node (an older cluster) the check is skipped with a log line", () => {
+    const box = sandbox();
+    box.serve(ping(VIP), "pong");
+    box.serve(ping(SERVER_1), "pong");
+    const result = box.run(joiner);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("no cluster CA on this node: skipping the stale-node check");
+  });
+});
+
 describe("rke2-bootstrap.sh: installation and idempotency", () => {
   it("runs the installer at the pinned version and type, with the default install URL", () => {
     const box = sandbox();
     box.serve(ping(VIP), "pong");
-    const result = box.run({ ...agent, CO_RANCHER_MODE: "import", CO_RANCHER_MANIFEST_URL: MANIFEST_URL });
+    const result = box.run({ ...agent, CO_RANCHER_MODE: "import", CO_RANCHER_INSECURE: "true" });
     expect(result.status).toBe(0);
     const env = box.installerEnv();
     expect(env).toMatchObject({ INSTALL_RKE2_VERSION: VERSION, INSTALL_RKE2_TYPE: "agent" });
     expect(env).not.toHaveProperty("INSTALL_RKE2_ARTIFACT_PATH");
     // The installer's own temp dir stays off /tmp; Rancher's secrets are not passed to it.
     expect(env.TMPDIR).toMatch(new RegExp(`^${box.root}/var/lib/cluster-orchestrator/work\\.`));
-    expect(env).not.toHaveProperty("CO_RANCHER_MANIFEST_URL");
+    expect(env).not.toHaveProperty("CO_RANCHER_INSECURE");
     expect(box.calls()[0]).toBe(`GET ${INSTALL_URL}`);
     expect(box.exists("usr/local/bin/rke2")).toBe(true);
     // Import mode on an agent: nothing to register.
@@ -426,6 +625,62 @@ describe("rke2-bootstrap.sh: installation and idempotency", () => {
     );
   });
 
+  // Issue 14 finding 6: pinned checksums are verified before anything downloaded runs.
+  it("a pinned installer checksum is checked: a match runs it, a mismatch stops before running it", () => {
+    const sha = createHash("sha256").update(FAKE_INSTALLER).digest("hex");
+    const ok = sandbox();
+    ok.serve(ping(VIP), "pong");
+    const good = ok.run({ ...agent, CO_RKE2_INSTALLER_SHA256: sha });
+    expect(good.status).toBe(0);
+    expect(good.stdout).toContain("the RKE2 installer: sha256 matches the pin");
+    const bad = sandbox();
+    const result = bad.run({ ...agent, CO_RKE2_INSTALLER_SHA256: "0".repeat(64) });
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toContain(
+      `the RKE2 installer: sha256 mismatch: expected ${"0".repeat(64)}, got ${sha}`,
+    );
+    expect(bad.calls()).not.toContain("installer agent");
+  });
+
+  it("without a pin the download is used with a warning naming its sha256", () => {
+    const box = sandbox();
+    box.serve(ping(VIP), "pong");
+    const result = box.run(agent);
+    expect(result.stdout).toContain("WARNING: no pinned sha256 for the RKE2 installer (got ");
+  });
+
+  it("a pinned release checksum is checked against the mirror's sha256sum-amd64.txt", () => {
+    const box = sandbox();
+    box.serve(`${MIRROR}/rke2.linux-amd64.tar.gz`, "tarball");
+    box.serve(`${MIRROR}/sha256sum-amd64.txt`, "forged sums");
+    const sha = createHash("sha256").update("real sums").digest("hex");
+    const result = box.run({ ...agent, CO_RKE2_ARTIFACT_URL: MIRROR, CO_RKE2_RELEASE_SHA256: sha });
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toContain(`sha256sum-amd64.txt of ${VERSION}: sha256 mismatch`);
+    expect(box.calls()).not.toContain("installer agent");
+  });
+
+  it("curl is limited to https unless the lab opt-out is set", () => {
+    const box = sandbox();
+    box.serve(ping(VIP), "pong");
+    box.run(agent);
+    expect(
+      box
+        .rawCalls()
+        .split("\n")
+        .find((l) => l.includes(INSTALL_URL)),
+    ).toContain("--proto =https ");
+    const lab = sandbox();
+    lab.serve(ping(VIP), "pong");
+    lab.run({ ...agent, CO_ALLOW_INSECURE_HTTP: "true" });
+    expect(
+      lab
+        .rawCalls()
+        .split("\n")
+        .find((l) => l.includes(INSTALL_URL)),
+    ).toContain("--proto =http,https ");
+  });
+
   it("fails when a required mirror file is missing, before starting anything", () => {
     const box = sandbox();
     box.serve(`${MIRROR}/sha256sum-amd64.txt`, "sums");
@@ -464,11 +719,21 @@ describe("rke2-bootstrap.sh: installation and idempotency", () => {
     (_name, env, mode, calls) => {
       const box = sandbox();
       box.serve(ping(VIP), "pong");
-      const first = box.run({ ...env, CO_RANCHER_MODE: mode, CO_RANCHER_NODE_COMMAND: "true" });
+      box.serve(AGENT_INSTALL_URL, "#!/bin/sh\nexit 0\n");
+      writeSecret(box, "etc/cluster-orchestrator/rancher-agent.env", "CATTLE_SERVER=https://r\n");
+      writeSecret(box, "etc/cluster-orchestrator/rancher-manifest.url", `${MANIFEST_URL}\n`);
+      box.serve(MANIFEST_URL, MANIFEST_BODY);
+      const modeEnv = {
+        CO_RANCHER_MODE: mode,
+        CO_RANCHER_AGENT_INSTALL_URL: AGENT_INSTALL_URL,
+        CO_RANCHER_INSECURE: "true",
+      };
+      const first = box.run({ ...env, ...modeEnv });
       expect(first.status).toBe(0);
       expect(box.exists(MARKER)).toBe(true);
       fs.rmSync(path.join(box.dir, "calls.log"), { force: true });
-      const again = box.run({ ...env, CO_RANCHER_MODE: mode, CO_RANCHER_NODE_COMMAND: "false" });
+      box.serve(AGENT_INSTALL_URL, "#!/bin/sh\nexit 1\n");
+      const again = box.run({ ...env, ...modeEnv });
       expect(again.stderr).toBe("");
       expect(again.status).toBe(0);
       expect(again.stdout).toContain("already bootstrapped");
@@ -511,17 +776,14 @@ describe("rke2-bootstrap.sh: installation and idempotency", () => {
 
 describe("rke2-bootstrap.sh: Rancher registration", () => {
   const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
-
-  const importServer = {
-    ...bootstrapServer,
-    CO_RANCHER_MODE: "import",
-    CO_RANCHER_MANIFEST_URL: MANIFEST_URL,
-  };
+  const URL_FILE = "etc/cluster-orchestrator/rancher-manifest.url";
+  const importServer = { ...bootstrapServer, CO_RANCHER_MODE: "import" };
 
   function importBox(): Sandbox {
     const box = sandbox();
     box.serve(MANIFEST_URL, MANIFEST_BODY);
     box.serve("https://rancher.lab.example/cacerts", CA_PEM);
+    writeSecret(box, URL_FILE, `${MANIFEST_URL}\n`);
     return box;
   }
 
@@ -533,33 +795,74 @@ describe("rke2-bootstrap.sh: Rancher registration", () => {
     ],
     ["CO_RANCHER_INSECURE=true: -k", { CO_RANCHER_INSECURE: "true" }, [`GET ${MANIFEST_URL} -k`]],
     ["neither: the system trust store", {}, [`GET ${MANIFEST_URL}`]],
-  ])("import mode with %s; manifest written 0600 in the manifests dir", (_name, tlsEnv, rancherCalls) => {
+  ])(
+    "import mode with %s; the manifest is applied once with kubectl, nothing left behind",
+    (_name, tlsEnv, rancherCalls) => {
+      const box = importBox();
+      const result = box.run({ ...importServer, ...tlsEnv });
+      expect(result.stderr).toBe("");
+      expect(result.status).toBe(0);
+      const kubectl = `kubectl --kubeconfig ${box.root}/etc/rancher/rke2/rke2.yaml apply -f`;
+      const calls = box.calls();
+      expect(calls.slice(-rancherCalls.length - 1, -1)).toEqual(rancherCalls);
+      expect(calls.at(-1)).toMatch(new RegExp(`^${kubectl} \\S+/work\\.[^/]+/rancher-import\\.yaml$`));
+      // RKE2 was started before the manifest was fetched.
+      expect(calls.indexOf("systemctl enable --now rke2-server.service")).toBe(
+        calls.length - rancherCalls.length - 2,
+      );
+      expect(fs.readFileSync(path.join(box.dir, "applied.yaml"), "utf8")).toBe(MANIFEST_BODY);
+      // Issue 9 finding 11: nothing in RKE2's manifests folder (it re-applies those at every start).
+      expect(box.exists(IMPORT_MANIFEST)).toBe(false);
+      // Issue 14 finding 10: the URL never was a command argument, and its file is gone.
+      expect(
+        box
+          .rawCalls()
+          .split("\n")
+          .filter((l) => l.startsWith("curl ") && l.includes(MANIFEST_TOKEN)),
+      ).toEqual([]);
+      expect(box.exists(URL_FILE)).toBe(false);
+      expect(result.stdout).toContain("registration manifest applied once");
+      expect(box.exists(MARKER)).toBe(true);
+      expectNoSecrets(box, result);
+    },
+  );
+
+  it("removes a manifest an older version left in RKE2's manifests folder", () => {
     const box = importBox();
-    const result = box.run({ ...importServer, ...tlsEnv });
-    expect(result.stderr).toBe("");
-    expect(result.status).toBe(0);
-    expect(box.calls().slice(-rancherCalls.length)).toEqual(rancherCalls);
-    // RKE2 was started before the manifest was fetched.
-    expect(box.calls().indexOf("systemctl enable --now rke2-server.service")).toBe(
-      box.calls().length - rancherCalls.length - 1,
-    );
-    expect(box.read(IMPORT_MANIFEST)).toBe(MANIFEST_BODY);
-    expect(box.mode(IMPORT_MANIFEST)).toBe(0o600);
-    // Nothing else (no partial download) is left in the manifests dir.
-    expect(fs.readdirSync(path.dirname(box.path(IMPORT_MANIFEST)))).toEqual(["rancher-import.yaml"]);
-    expect(result.stdout).toContain("registration manifest written to");
-    expect(box.exists(MARKER)).toBe(true);
-    expectNoSecrets(box, result);
+    fs.mkdirSync(path.dirname(box.path(IMPORT_MANIFEST)), { recursive: true });
+    fs.writeFileSync(box.path(IMPORT_MANIFEST), MANIFEST_BODY);
+    expect(box.run({ ...importServer, CO_RANCHER_INSECURE: "true" }).status).toBe(0);
+    expect(box.exists(IMPORT_MANIFEST)).toBe(false);
+  });
+
+  it("after success, cloud-init's cached copies of the user-data are removed too", () => {
+    const box = importBox();
+    const instance = "var/lib/cloud/instances/6f1c2a9e-vm-uuid";
+    for (const f of ["user-data.txt", "user-data.txt.i", "obj.pkl", "boot-finished"])
+      writeSecret(box, `${instance}/${f}`, "x");
+    expect(box.run({ ...importServer, CO_RANCHER_INSECURE: "true" }).status).toBe(0);
+    expect(fs.readdirSync(box.path(instance))).toEqual(["boot-finished"]);
+  });
+
+  it("a failed apply is retried (RKE2's kubectl may not be ready), and the URL file stays until it succeeds", () => {
+    const box = importBox();
+    fs.writeFileSync(path.join(box.dir, "kubectl.fail"), "");
+    const failed = box.run({ ...importServer, CO_RANCHER_INSECURE: "true", CO_WAIT_TIMEOUT: "0" });
+    expect(failed.status).not.toBe(0);
+    expect(failed.stdout).toContain("timed out after 0s waiting for the registration manifest to be applied");
+    expect(box.exists(URL_FILE)).toBe(true);
+    expect(box.exists(MARKER)).toBe(false);
+    fs.rmSync(path.join(box.dir, "kubectl.fail"));
+    expect(box.run({ ...importServer, CO_RANCHER_INSECURE: "true" }).status).toBe(0);
+    expect(box.exists(URL_FILE)).toBe(false);
   });
 
   it("the CA cacert file passed to curl is the one that matched the checksum", () => {
     const box = importBox();
     const result = box.run({ ...importServer, CO_RANCHER_CA_CHECKSUM: sha256(CA_PEM) });
     expect(result.status).toBe(0);
-    const manifestCall = box
-      .rawCalls()
-      .split("\n")
-      .find((line) => line.includes(MANIFEST_URL));
+    const lines = box.rawCalls().split("\n");
+    const manifestCall = lines[lines.findIndex((line) => line === `curl-config ${MANIFEST_URL}`) - 1];
     expect(manifestCall).toMatch(
       /--cacert \S+\/var\/lib\/cluster-orchestrator\/work\.[^/]+\/rancher-ca\.pem /,
     );
@@ -575,29 +878,38 @@ describe("rke2-bootstrap.sh: Rancher registration", () => {
     );
     // The manifest was never requested, with -k or otherwise.
     expect(box.rawCalls()).not.toContain(MANIFEST_TOKEN);
-    expect(box.exists(IMPORT_MANIFEST)).toBe(false);
+    expect(fs.existsSync(path.join(box.dir, "applied.yaml"))).toBe(false);
     expect(box.exists(MARKER)).toBe(false);
     expectNoSecrets(box, result);
   });
 
   it("retries the manifest download until it succeeds, logging without the URL", () => {
-    const box = sandbox();
+    const box = importBox();
     box.serve(MANIFEST_URL, MANIFEST_BODY, 2);
     const result = box.run({ ...importServer, CO_RANCHER_INSECURE: "true" });
     expect(result.status).toBe(0);
     expect(box.calls().filter((c) => c.startsWith(`GET ${MANIFEST_URL}`))).toHaveLength(3);
     expect(result.stdout.match(/registration manifest download failed \(curl exit 7\)/g)).toHaveLength(2);
-    expect(box.read(IMPORT_MANIFEST)).toBe(MANIFEST_BODY);
+    expect(fs.readFileSync(path.join(box.dir, "applied.yaml"), "utf8")).toBe(MANIFEST_BODY);
     expectNoSecrets(box, result);
   });
 
-  it("a manifest that never comes times out with a message, leaving no partial file", () => {
-    const box = sandbox();
+  it("a manifest that never comes times out with a message, leaving nothing behind", () => {
+    const box = importBox();
+    fs.rmSync(path.join(box.dir, "web", MANIFEST_URL.replace("https://", "")));
     const result = box.run({ ...importServer, CO_RANCHER_INSECURE: "true", CO_WAIT_TIMEOUT: "0" });
     expect(result.status).not.toBe(0);
     expect(result.stdout).toContain("timed out after 0s waiting for the registration manifest");
-    expect(fs.readdirSync(path.dirname(box.path(IMPORT_MANIFEST)))).toEqual([]);
+    expect(fs.readdirSync(box.path("var/lib/cluster-orchestrator"))).toEqual(["cluster-decision"]);
     expectNoSecrets(box, result);
+  });
+
+  it("a URL file that is not a plain https URL is refused", () => {
+    const box = importBox();
+    writeSecret(box, URL_FILE, 'https://r/x" -o /etc/passwd\n');
+    const result = box.run({ ...importServer, CO_RANCHER_INSECURE: "true" });
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toContain("does not hold a plain https URL");
   });
 
   it("a joining bootstrap server also applies the manifest; other servers never do", () => {
@@ -605,52 +917,115 @@ describe("rke2-bootstrap.sh: Rancher registration", () => {
     joining.serve(ping(VIP), "pong");
     expect(joining.run({ ...importServer, CO_RANCHER_INSECURE: "true" }).status).toBe(0);
     expect(joining.read(CONFIG_FILE)).toContain(`server: https://${VIP}:9345\n`);
-    expect(joining.read(IMPORT_MANIFEST)).toBe(MANIFEST_BODY);
+    expect(fs.readFileSync(path.join(joining.dir, "applied.yaml"), "utf8")).toBe(MANIFEST_BODY);
 
     const other = importBox();
     other.serve(ping(VIP), "pong");
     other.serve(ping(SERVER_1), "pong");
-    const result = other.run({
-      ...secondServer,
-      CO_RANCHER_MODE: "import",
-      CO_RANCHER_MANIFEST_URL: MANIFEST_URL,
-      CO_RANCHER_INSECURE: "true",
-    });
+    const result = other.run({ ...secondServer, CO_RANCHER_MODE: "import", CO_RANCHER_INSECURE: "true" });
     expect(result.status).toBe(0);
     expect(other.rawCalls()).not.toContain(MANIFEST_TOKEN);
-    expect(other.exists(IMPORT_MANIFEST)).toBe(false);
+    expect(fs.existsSync(path.join(other.dir, "applied.yaml"))).toBe(false);
   });
+});
 
-  it("custom mode runs Rancher's node command instead of installing RKE2, never logging it", () => {
+describe("rke2-bootstrap.sh: custom mode (Rancher's system agent)", () => {
+  const ENV_FILE = "etc/cluster-orchestrator/rancher-agent.env";
+  // A fake system-agent-install.sh: records the CATTLE_* environment and its arguments.
+  const FAKE_AGENT_INSTALLER = `#!/bin/sh
+env | grep '^CATTLE_' | sort >"$STUB_DIR/agent.env"
+echo "args:$*" >"$STUB_DIR/agent.args"
+exit "\${AGENT_EXIT:-0}"
+`;
+  const customAgent = {
+    ...agent,
+    CO_RANCHER_MODE: "custom",
+    CO_RANCHER_AGENT_INSTALL_URL: AGENT_INSTALL_URL,
+    CO_RANCHER_INSECURE: "true",
+  };
+
+  function customBox(envFile: string): Sandbox {
     const box = sandbox();
-    const command = `echo "ran $CO_NODE_ROLE" >"$CO_ROOT/node-command-ran" # --token ${NODE_TOKEN} --etcd --controlplane`;
-    const result = box.run({
-      ...bootstrapServer,
-      CO_RANCHER_MODE: "custom",
-      CO_RANCHER_NODE_COMMAND: command,
-    });
+    box.serve(AGENT_INSTALL_URL, FAKE_AGENT_INSTALLER);
+    writeSecret(box, ENV_FILE, envFile);
+    return box;
+  }
+
+  it("runs Rancher's installer with the CATTLE_* file exported: no arguments, no token on a command line", () => {
+    const box = customBox(
+      `CATTLE_SERVER=https://rancher.lab.example\nCATTLE_TOKEN=${NODE_TOKEN}\nCATTLE_ROLE_WORKER=true\n`,
+    );
+    const result = box.run(customAgent);
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
-    expect(box.read("node-command-ran")).toBe("ran server\n");
-    // No installer, no probes, no service: Rancher's system agent does all of that.
-    expect(box.calls()).toEqual([]);
-    expect(box.exists("usr/local/bin/rke2")).toBe(false);
+    expect(fs.readFileSync(path.join(box.dir, "agent.env"), "utf8")).toBe(
+      `CATTLE_ROLE_WORKER=true\nCATTLE_SERVER=https://rancher.lab.example\nCATTLE_TOKEN=${NODE_TOKEN}\n`,
+    );
+    expect(fs.readFileSync(path.join(box.dir, "agent.args"), "utf8")).toBe("args:\n");
+    // No RKE2 installer, no probes, no service of ours: Rancher's system agent does all of that.
+    expect(box.calls()).toEqual([`GET ${AGENT_INSTALL_URL} -k`]);
+    expect(box.rawCalls()).not.toContain(NODE_TOKEN);
+    expect(box.exists(ENV_FILE)).toBe(false);
     expect(box.exists(MARKER)).toBe(true);
-    expect(result.stdout).toContain("running Rancher's node registration command");
     expectNoSecrets(box, result);
   });
 
-  it("custom mode: a failing node command fails the bootstrap without echoing it", () => {
-    const box = sandbox();
+  // Issue 14 finding 2, the proven exploit replayed: a pool label value "$(…)" used to run as root
+  // on every node (the node command was joined unquoted and run with sh -c). The label now goes
+  // from the program's renderer to the installer's environment without any shell parsing it.
+  it("the label-injection exploit: a label value with $(…), backticks and ; runs nothing", () => {
+    const marker = "pwned-by-label";
+    const n = {
+      ...planNode,
+      labels: {
+        evil: `$(touch "$CO_ROOT/${marker}")`,
+        tick: `\`touch "$CO_ROOT/${marker}"\``,
+        semi: `x; touch ${marker}`,
+      },
+      taints: [`t=$(touch ${marker}):NoSchedule`],
+    };
+    const rendered = rancherAgentEnv(
+      parseRancherNodeCommand(
+        `curl -fL ${AGENT_INSTALL_URL} | sudo sh -s - --server https://rancher.lab.example --token ${NODE_TOKEN}`,
+      ),
+      n,
+    );
+    const box = customBox(rendered);
+    const result = box.run({ ...customAgent, CO_NODE_ROLE: "server" });
+    expect(result.status).toBe(0);
+    expect(box.exists(marker)).toBe(false);
+    expect(fs.existsSync(path.join(box.dir, marker))).toBe(false);
+    const env = fs.readFileSync(path.join(box.dir, "agent.env"), "utf8");
+    expect(env).toContain(`evil=$(touch "$CO_ROOT/${marker}")`);
+    expect(env).toContain(`CATTLE_TAINTS=t=$(touch ${marker}):NoSchedule`);
+  });
+
+  it("a line that is not CATTLE_*=value is refused before anything runs", () => {
+    const box = customBox("CATTLE_SERVER=https://r\nPATH=/tmp/evil\n");
+    const result = box.run(customAgent);
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toContain("unexpected line (not CATTLE_*=value)");
+    expect(fs.existsSync(path.join(box.dir, "agent.env"))).toBe(false);
+  });
+
+  it("a failing installer fails the bootstrap without echoing the token; the secrets stay for the retry", () => {
+    const box = customBox(`CATTLE_TOKEN=${NODE_TOKEN}\n`);
+    const result = box.run({ ...customAgent, AGENT_EXIT: "4" });
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toContain("ERROR: Rancher's system agent installer failed");
+    expect(box.exists(MARKER)).toBe(false);
+    expect(box.exists(ENV_FILE)).toBe(true);
+    expectNoSecrets(box, result);
+  });
+
+  it("refuses a plain-http installer URL", () => {
+    const box = customBox("CATTLE_SERVER=https://r\n");
     const result = box.run({
-      ...agent,
-      CO_RANCHER_MODE: "custom",
-      CO_RANCHER_NODE_COMMAND: `exit 4 # --token ${NODE_TOKEN}`,
+      ...customAgent,
+      CO_RANCHER_AGENT_INSTALL_URL: "http://rancher.lab.example/i.sh",
     });
     expect(result.status).not.toBe(0);
-    expect(result.stdout).toMatch(/ERROR: command failed \(exit 4\) at line \d+/);
-    expect(box.exists(MARKER)).toBe(false);
-    expectNoSecrets(box, result);
+    expect(result.stdout).toContain("CO_RANCHER_AGENT_INSTALL_URL must be an https URL");
   });
 });
 

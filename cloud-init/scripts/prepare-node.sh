@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Prepares a freshly cloned VM to become a Kubernetes (RKE2) node. Delivered by cloud-init as
-# /usr/local/sbin/co-prepare-node.sh and run once from runcmd.
+# Prepares a freshly cloned VM to become a Kubernetes (RKE2) node, then hands over to the RKE2
+# bootstrap. Delivered by cloud-init as /usr/local/sbin/co-prepare-node.sh and run by
+# co-bootstrap.service (started from runcmd, enabled for every boot), which systemd restarts after
+# a failure: a transient failure anywhere (a package mirror, the RKE2 installer, a slow server)
+# converges instead of leaving a half-built node.
 #
 # Testability: every absolute path the script reads or writes is prefixed with CO_ROOT (empty on a
 # real node), and system commands are resolved through PATH, so a test can run it in a temp dir
@@ -40,12 +43,124 @@ on_error() {
 # set -E (errtrace, at the top) makes functions inherit this trap.
 trap 'on_error "$LINENO"' ERR
 
-# The marker makes the script safe to re-run (by hand or by a re-run of cloud-init): the node is
-# prepared once, and the bootstrap stage keeps its own idempotency.
-if [[ -e "$MARKER" ]]; then
-  log "already prepared (${MARKER} exists), nothing to do"
-  exit 0
-fi
+# The marker makes preparation run once; the hand-over at the end runs every time, so a retry
+# after a failed bootstrap (the unit restarting, a reboot) reaches the bootstrap stage, which keeps
+# its own idempotency.
+prepare_node() {
+  # --- Swap: the kubelet refuses to run with swap on. ---------------------------------------------
+  log "disabling swap"
+  swapoff -a
+  if [[ -f "$FSTAB" ]]; then
+    # Comment out active swap entries (3rd field "swap") so swap stays off after a reboot; rewrite in
+    # place with cat so the file keeps its owner and mode.
+    tmp="${FSTAB}.co-tmp"
+    awk '$1 !~ /^#/ && $3 == "swap" { print "# disabled by cluster-orchestrator: " $0; next } { print }' \
+      "$FSTAB" >"$tmp"
+    cat "$tmp" >"$FSTAB"
+    rm -f "$tmp"
+  fi
+
+  # --- Kernel modules needed by the container runtime and the CNI. --------------------------------
+  log "loading kernel modules overlay, br_netfilter"
+  mkdir -p "$(dirname "$MODULES_FILE")"
+  printf '%s\n' overlay br_netfilter >"$MODULES_FILE"
+  modprobe overlay
+  modprobe br_netfilter
+
+  # --- Sysctls (after br_netfilter: the bridge keys only exist once it is loaded). -----------------
+  # vm.max_map_count: OpenSearch (and other Lucene-based stores) refuse to start below 262144; set
+  # on the node so no workload needs a privileged init container for it.
+  log "writing and applying ${SYSCTL_FILE}"
+  mkdir -p "$(dirname "$SYSCTL_FILE")"
+  cat >"$SYSCTL_FILE" <<'EOF'
+net.ipv4.ip_forward = 1
+net.bridge.bridge-nf-call-iptables = 1
+net.bridge.bridge-nf-call-ip6tables = 1
+vm.max_map_count = 262144
+EOF
+  sysctl -p "$SYSCTL_FILE"
+
+  # --- CIS profile prerequisites (CO_CIS_PROFILE from node.env). --------------------------------------
+  # RKE2's `profile: cis` refuses to start without an etcd system user and the kernel settings of its
+  # hardening guide; cloud-init delivers those settings as /etc/sysctl.d/60-rke2-cis.conf.
+  if [[ "${CO_CIS_PROFILE:-false}" == true ]]; then
+    if getent passwd etcd >/dev/null; then
+      log "etcd user exists (CIS profile)"
+    else
+      log "creating the etcd system user (CIS profile)"
+      useradd -r -c "etcd user" -s /sbin/nologin -M -U etcd
+    fi
+    CIS_SYSCTL_FILE="${CO_ROOT}/etc/sysctl.d/60-rke2-cis.conf"
+    [[ -f "$CIS_SYSCTL_FILE" ]] || die "${CIS_SYSCTL_FILE} is missing (CIS profile)"
+    sysctl -p "$CIS_SYSCTL_FILE"
+  fi
+
+  # --- Optional data disk (CO_DATA_DISK_DEVICE from node.env). -------------------------------------
+  prepare_data_disk() {
+    local device="$1" mount_point="$2" fstype pttype uuid target
+    target="${CO_ROOT}${mount_point}"
+
+    # blkid -p probes the device itself (no cache); it exits 2 when it finds nothing.
+    fstype="$(blkid -p -s TYPE -o value "$device" || true)"
+    if [[ -z "$fstype" ]]; then
+      pttype="$(blkid -p -s PTTYPE -o value "$device" || true)"
+      # A partition table without a filesystem is not ours to wipe: stop and let a human look.
+      [[ -z "$pttype" ]] || die "${device} has a ${pttype} partition table and no filesystem; not formatting"
+      log "formatting ${device} as ext4"
+      mkfs.ext4 -q -L co-data "$device"
+      fstype=ext4
+    else
+      log "${device} already holds a ${fstype} filesystem, keeping it"
+    fi
+
+    uuid="$(blkid -p -s UUID -o value "$device" || true)"
+    [[ -n "$uuid" ]] || die "no UUID found on ${device}"
+
+    # By UUID: device names can change between boots; nofail keeps a missing disk from blocking boot.
+    if ! grep -qs "^UUID=${uuid}[[:space:]]" "$FSTAB"; then
+      mkdir -p "$(dirname "$FSTAB")"
+      printf 'UUID=%s %s %s defaults,nofail 0 2\n' "$uuid" "$mount_point" "$fstype" >>"$FSTAB"
+    fi
+
+    mkdir -p "$target"
+    if grep -qs "[[:space:]]${target}[[:space:]]" "${CO_ROOT}/proc/mounts"; then
+      log "${target} already mounted"
+    else
+      log "mounting ${device} on ${target}"
+      mount -t "$fstype" "$device" "$target"
+    fi
+  }
+
+  if [[ -n "${CO_DATA_DISK_DEVICE:-}" ]]; then
+    prepare_data_disk "$CO_DATA_DISK_DEVICE" "${CO_DATA_DISK_MOUNT:-/var/lib/rancher}"
+  fi
+
+  # --- Longhorn's node prerequisites: iSCSI for its block devices, NFS for RWX volumes. ------------
+  # Longhorn's installation requirements (longhorn.io docs, deploy/install: open-iscsi installed and
+  # iscsid running, the iscsi_tcp module; nfs-common for RWX). The packages come from cloud-init's
+  # package list (nodes.packages' defaults); here they are checked and the daemon enabled.
+  log "enabling iscsid and loading iscsi_tcp (Longhorn)"
+  command -v iscsiadm >/dev/null || die "iscsiadm is missing: install open-iscsi (nodes.packages)"
+  command -v mount.nfs >/dev/null || die "mount.nfs is missing: install nfs-common (nodes.packages)"
+  printf '%s\n' iscsi_tcp >>"$MODULES_FILE"
+  modprobe iscsi_tcp
+  systemctl enable --now iscsid.service
+
+  # --- Unattended security upgrades (docs/nodes.md: what is upgraded, reboots). -----------------------
+  # Security updates only; no automatic reboot (a server reboot is a control-plane outage the
+  # operator schedules, one server at a time).
+  UPGRADES_FILE="${CO_ROOT}/etc/apt/apt.conf.d/20auto-upgrades"
+  mkdir -p "$(dirname "$UPGRADES_FILE")"
+  cat >"$UPGRADES_FILE" <<'EOF'
+APT::Periodic::Update-Package-Lists "1";
+APT::Periodic::Unattended-Upgrade "1";
+Unattended-Upgrade::Automatic-Reboot "false";
+EOF
+  log "unattended security upgrades enabled (${UPGRADES_FILE})"
+
+  date -u '+%Y-%m-%dT%H:%M:%SZ' >"$MARKER"
+  log "node prepared"
+}
 
 # node.env is rendered by cloud-init/userData.ts with shell-quoted values; exported so the
 # bootstrap stage exec'd at the end sees the same environment.
@@ -57,96 +172,11 @@ if [[ -f "$ENV_FILE" ]]; then
   log "loaded ${ENV_FILE}"
 fi
 
-# --- Swap: the kubelet refuses to run with swap on. ---------------------------------------------
-log "disabling swap"
-swapoff -a
-if [[ -f "$FSTAB" ]]; then
-  # Comment out active swap entries (3rd field "swap") so swap stays off after a reboot; rewrite in
-  # place with cat so the file keeps its owner and mode.
-  tmp="${FSTAB}.co-tmp"
-  awk '$1 !~ /^#/ && $3 == "swap" { print "# disabled by cluster-orchestrator: " $0; next } { print }' \
-    "$FSTAB" >"$tmp"
-  cat "$tmp" >"$FSTAB"
-  rm -f "$tmp"
+if [[ -e "$MARKER" ]]; then
+  log "already prepared (${MARKER} exists)"
+else
+  prepare_node
 fi
-
-# --- Kernel modules needed by the container runtime and the CNI. --------------------------------
-log "loading kernel modules overlay, br_netfilter"
-mkdir -p "$(dirname "$MODULES_FILE")"
-printf '%s\n' overlay br_netfilter >"$MODULES_FILE"
-modprobe overlay
-modprobe br_netfilter
-
-# --- Sysctls (after br_netfilter: the bridge keys only exist once it is loaded). -----------------
-# vm.max_map_count: OpenSearch (and other Lucene-based stores) refuse to start below 262144; set
-# on the node so no workload needs a privileged init container for it.
-log "writing and applying ${SYSCTL_FILE}"
-mkdir -p "$(dirname "$SYSCTL_FILE")"
-cat >"$SYSCTL_FILE" <<'EOF'
-net.ipv4.ip_forward = 1
-net.bridge.bridge-nf-call-iptables = 1
-net.bridge.bridge-nf-call-ip6tables = 1
-vm.max_map_count = 262144
-EOF
-sysctl -p "$SYSCTL_FILE"
-
-# --- CIS profile prerequisites (CO_CIS_PROFILE from node.env). --------------------------------------
-# RKE2's `profile: cis` refuses to start without an etcd system user and the kernel settings of its
-# hardening guide; cloud-init delivers those settings as /etc/sysctl.d/60-rke2-cis.conf.
-if [[ "${CO_CIS_PROFILE:-false}" == true ]]; then
-  if getent passwd etcd >/dev/null; then
-    log "etcd user exists (CIS profile)"
-  else
-    log "creating the etcd system user (CIS profile)"
-    useradd -r -c "etcd user" -s /sbin/nologin -M -U etcd
-  fi
-  CIS_SYSCTL_FILE="${CO_ROOT}/etc/sysctl.d/60-rke2-cis.conf"
-  [[ -f "$CIS_SYSCTL_FILE" ]] || die "${CIS_SYSCTL_FILE} is missing (CIS profile)"
-  sysctl -p "$CIS_SYSCTL_FILE"
-fi
-
-# --- Optional data disk (CO_DATA_DISK_DEVICE from node.env). -------------------------------------
-prepare_data_disk() {
-  local device="$1" mount_point="$2" fstype pttype uuid target
-  target="${CO_ROOT}${mount_point}"
-
-  # blkid -p probes the device itself (no cache); it exits 2 when it finds nothing.
-  fstype="$(blkid -p -s TYPE -o value "$device" || true)"
-  if [[ -z "$fstype" ]]; then
-    pttype="$(blkid -p -s PTTYPE -o value "$device" || true)"
-    # A partition table without a filesystem is not ours to wipe: stop and let a human look.
-    [[ -z "$pttype" ]] || die "${device} has a ${pttype} partition table and no filesystem; not formatting"
-    log "formatting ${device} as ext4"
-    mkfs.ext4 -q -L co-data "$device"
-    fstype=ext4
-  else
-    log "${device} already holds a ${fstype} filesystem, keeping it"
-  fi
-
-  uuid="$(blkid -p -s UUID -o value "$device" || true)"
-  [[ -n "$uuid" ]] || die "no UUID found on ${device}"
-
-  # By UUID: device names can change between boots; nofail keeps a missing disk from blocking boot.
-  if ! grep -qs "^UUID=${uuid}[[:space:]]" "$FSTAB"; then
-    mkdir -p "$(dirname "$FSTAB")"
-    printf 'UUID=%s %s %s defaults,nofail 0 2\n' "$uuid" "$mount_point" "$fstype" >>"$FSTAB"
-  fi
-
-  mkdir -p "$target"
-  if grep -qs "[[:space:]]${target}[[:space:]]" "${CO_ROOT}/proc/mounts"; then
-    log "${target} already mounted"
-  else
-    log "mounting ${device} on ${target}"
-    mount -t "$fstype" "$device" "$target"
-  fi
-}
-
-if [[ -n "${CO_DATA_DISK_DEVICE:-}" ]]; then
-  prepare_data_disk "$CO_DATA_DISK_DEVICE" "${CO_DATA_DISK_MOUNT:-/var/lib/rancher}"
-fi
-
-date -u '+%Y-%m-%dT%H:%M:%SZ' >"$MARKER"
-log "node prepared"
 
 # --- SEAM: next stage ----------------------------------------------------------------------------
 # The RKE2 bootstrap (later stage) is delivered as /usr/local/sbin/co-bootstrap.sh; when present it

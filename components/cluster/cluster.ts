@@ -13,8 +13,10 @@ import type { NodePlan } from "../plan/types";
 import { ClusterAccess } from "../rancher/clusterAccess";
 import { RancherDeregistration } from "../rancher/deregistration";
 import { RancherRegistration } from "../rancher/registration";
+import { ClusterCa, secureToken } from "../rke2/clusterCa";
 import { nodeBoot } from "../rke2/nodeBoot";
-import { rke2Settings } from "../rke2/settings";
+import { nodePassword } from "../rke2/nodePassword";
+import { customMachineGlobalConfig, rke2Settings } from "../rke2/settings";
 import { Workloads } from "../workloads/workloads";
 import { lookupXo } from "../xo/inventory";
 
@@ -59,6 +61,20 @@ export class Cluster extends pulumi.ComponentResource {
       { length: 48, special: false },
       { parent: this },
     );
+    // Agents join with this one: the server token above is cluster admin (RKE2 security/token).
+    const agentToken = new random.RandomPassword(
+      `${name}-agent-token`,
+      { length: 48, special: false },
+      { parent: this },
+    );
+    // Seed of the per-node passwords: a re-created VM presents its predecessor's (nodePassword.ts).
+    const nodePasswordSeed = new random.RandomPassword(
+      `${name}-node-password-seed`,
+      { length: 48, special: false },
+      { parent: this },
+    );
+    // The cluster CA: servers get it before RKE2 starts; nodes get tokens that pin it.
+    const ca = new ClusterCa(`${name}-ca`, {}, { parent: this });
     // The version new nodes install, fixed when the cluster is created: a version bump in the
     // config goes to Rancher's upgrade (below), never into the VMs' cloud-init.
     const installPin = new random.RandomString(
@@ -83,6 +99,7 @@ export class Cluster extends pulumi.ComponentResource {
         },
         kubernetesVersion: spec.rke2.version,
         insecure: spec.rancher.insecure,
+        machineGlobalConfig: customMachineGlobalConfig(settings),
       },
       { parent: this },
     );
@@ -90,14 +107,27 @@ export class Cluster extends pulumi.ComponentResource {
     const userData = (node: NodePlan) =>
       pulumi.secret(
         pulumi
-          .all([token.result, installVersion, this.rancher.manifestUrl, this.rancher.nodeCommand])
-          .apply(([t, version, manifestUrl, nodeCommand]) =>
+          .all([
+            token.result,
+            agentToken.result,
+            nodePasswordSeed.result,
+            ca.material,
+            installVersion,
+            this.rancher.manifestUrl,
+            this.rancher.nodeCommand,
+          ])
+          .apply(([server, agent, seed, caMaterial, version, manifestUrl, nodeCommand]) =>
             nodeUserData(
               spec,
               plan,
               node,
               nodeBoot(spec, plan, settings, node, {
-                token: t,
+                tokens: {
+                  server: secureToken(caMaterial.serverCaHash, "server", server),
+                  agent: secureToken(caMaterial.serverCaHash, "node", agent),
+                },
+                nodePassword: nodePassword(seed, node.hostname),
+                caFiles: caMaterial.files,
                 installVersion: version,
                 manifestUrl,
                 nodeCommand,

@@ -10,6 +10,7 @@ import { PlanProblems, type Problem } from "../plan/problems";
 import { planWorkloads, type PlannedComponent } from "../workloads/plan";
 import type { ClusterPlan } from "../plan/types";
 import { checkCapacity, placeOnPool, type StackCapacity } from "../plan/capacityEstate";
+import { checkCustomMode } from "../rke2/settings";
 import { checkCollisions } from "./collisions";
 import { ConfigError, configKey, type ConfigProblem } from "./errors";
 import { mergeLayers, sourceOf, type Layer, type Merged } from "./merge";
@@ -149,6 +150,7 @@ export function planStack(
 ): Pick<LoadedStack, "plan" | "workloads"> {
   const plan = planCluster(stack, spec);
   const problems: Problem[] = [];
+  checkCustomMode(spec, problems);
   const workloads = planWorkloads(spec, profile, plan, problems);
   if (problems.length > 0) throw new PlanProblems(problems);
   return { plan, workloads };

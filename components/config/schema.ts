@@ -83,6 +83,27 @@ export const rke2Schema = z.strictObject({
   etcdSnapshotSchedule: z.string().min(9).default("0 */6 * * *"),
   etcdSnapshotRetention: int(1, 1000).default(28),
   kubeVipImage: z.string().min(1).default("ghcr.io/kube-vip/kube-vip:v0.8.9"),
+  /** Lab opt-out: allow http:// for installUrl, artifactUrl and registryMirror (docs/rke2.md). */
+  allowInsecureHttp: z.boolean().default(false),
+  /**
+   * Pinned checksums the nodes verify before running anything they download (docs/rke2.md):
+   * the install script's sha256, and per RKE2 version the sha256 of its sha256sum-amd64.txt
+   * (which the installer then checks the tarballs against).
+   */
+  checksums: z
+    .strictObject({
+      installer: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/, "must be a sha256 hex digest")
+        .optional(),
+      releases: z
+        .record(
+          z.string().regex(/^v1\.\d+\.\d+\+rke2r\d+$/, "must be an RKE2 release"),
+          z.string().regex(/^[0-9a-f]{64}$/, "must be a sha256 hex digest"),
+        )
+        .default({}),
+    })
+    .default({ releases: {} }),
 });
 
 export const rancherSchema = z.strictObject({
@@ -195,6 +216,22 @@ export const specSchema = z.strictObject({
         "must be an IANA time zone such as Europe/Paris",
       )
       .default("UTC"),
+    /** The admin user's sudo: all (default), none, or the absolute command lines it may run (docs/nodes.md). */
+    adminSudo: z
+      .union([
+        z.enum(["all", "none"]),
+        z
+          .array(
+            z
+              .string()
+              .regex(
+                /^\/[A-Za-z0-9._/-]+( [A-Za-z0-9._/=:@-]+)*$/,
+                "must be an absolute command line of plain words",
+              ),
+          )
+          .min(1),
+      ])
+      .default("all"),
   }),
   pools: z.record(shortName, poolSchema),
   rke2: rke2Schema,

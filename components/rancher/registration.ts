@@ -17,6 +17,8 @@ export interface RancherRegistrationArgs {
   /** Import mode: Rancher upgrades the imported cluster to this version (docs/rke2.md). */
   kubernetesVersion: string;
   insecure: boolean;
+  /** Custom mode: the RKE2 settings every node gets (components/rke2/settings.ts). */
+  machineGlobalConfig?: string;
 }
 
 export class RancherRegistration extends pulumi.ComponentResource {
@@ -54,7 +56,13 @@ export class RancherRegistration extends pulumi.ComponentResource {
     } else if (args.mode === "custom") {
       const cluster = new rancher2.ClusterV2(
         `${name}-cluster`,
-        { ...common, kubernetesVersion: args.kubernetesVersion },
+        {
+          ...common,
+          kubernetesVersion: args.kubernetesVersion,
+          ...(args.machineGlobalConfig !== undefined
+            ? { rkeConfig: { machineGlobalConfig: args.machineGlobalConfig } }
+            : {}),
+        },
         { parent: this, customTimeouts: { delete: "10m" } },
       );
       this.clusterId = cluster.clusterV1Id;

@@ -9,16 +9,37 @@ import type { WriteFile } from "../../cloud-init/types";
 import type { ClusterSpec } from "../config/schema";
 import type { ClusterPlan, NodePlan } from "../plan/types";
 import { KUBE_VIP_MANIFEST_PATH, kubeVipManifest } from "./kubeVip";
-import { agentConfig, AUDIT_POLICY_PATH, serverConfig, type Rke2Settings } from "./roleConfig";
+import { NODE_PASSWORD_PATH } from "./nodePassword";
+import { POD_SECURITY_CONFIG_PATH, podSecurityConfig } from "./podSecurity";
+import { parseRancherNodeCommand, rancherAgentEnv } from "./rancherAgent";
+import {
+  agentConfig,
+  AUDIT_POLICY_PATH,
+  serverConfig,
+  type JoinTokens,
+  type Rke2Settings,
+} from "./roleConfig";
 
 export const RKE2_CONFIG_PATH = "/etc/rancher/rke2/config.yaml";
 export const BOOTSTRAP_SCRIPT_PATH = "/usr/local/sbin/co-bootstrap.sh";
 export const REGISTRIES_PATH = "/etc/rancher/rke2/registries.yaml";
 export const CIS_SYSCTL_PATH = "/etc/sysctl.d/60-rke2-cis.conf";
+/**
+ * Secrets the boot script uses once and then deletes (0600, never in node.env, never on a command
+ * line): the import manifest URL (bootstrap server, import mode) and the system agent's CATTLE_*
+ * variables (custom mode).
+ */
+export const MANIFEST_URL_PATH = "/etc/cluster-orchestrator/rancher-manifest.url";
+export const RANCHER_AGENT_ENV_PATH = "/etc/cluster-orchestrator/rancher-agent.env";
 
 /** Values only known once Pulumi resolves them (all secret but the version). */
 export interface BootValues {
-  token: string;
+  /** Servers get both, agents only the agent token (full K10<ca-hash>:: format when caFiles). */
+  tokens: JoinTokens;
+  /** This node's RKE2 node password (stable across re-creation of the VM). */
+  nodePassword: string;
+  /** The cluster CA files (servers only; empty: RKE2 generates its own). */
+  caFiles: WriteFile[];
   /** The version new nodes install (pinned at cluster creation; see docs/rke2.md). */
   installVersion: string;
   /** Import mode: the cluster's registration manifest URL (bootstrap server only). */
@@ -48,25 +69,37 @@ export function nodeBoot(
     CO_BOOTSTRAP: String(node.bootstrap),
     CO_REGISTRATION_ADDRESS: plan.network.registrationAddress,
     CO_PREVIOUS_SERVER: previous?.ip ?? "",
+    // The bootstrap server's evidence that a cluster exists: any other server answering.
+    CO_OTHER_SERVERS: node.bootstrap
+      ? servers
+          .filter((s) => s.hostname !== node.hostname && s.ip !== null)
+          .map((s) => s.ip)
+          .join(" ")
+      : "",
     CO_RKE2_VERSION: values.installVersion,
     CO_RKE2_INSTALL_URL: spec.rke2.installUrl,
     // The installer takes whatever release the artifact folder holds: one folder per version.
     ...(spec.rke2.artifactUrl !== undefined
       ? { CO_RKE2_ARTIFACT_URL: `${spec.rke2.artifactUrl.replace(/\/+$/, "")}/${values.installVersion}` }
       : {}),
+    ...checksumEnv(spec, values.installVersion),
+    ...(spec.rke2.allowInsecureHttp ? { CO_ALLOW_INSECURE_HTTP: "true" } : {}),
     CO_CIS_PROFILE: String(settings.cisProfile),
     CO_RANCHER_MODE: mode,
-    ...rancherEnv(spec, node, values),
+    ...rancherEnv(spec),
   };
 
   const files: WriteFile[] = [
     { path: BOOTSTRAP_SCRIPT_PATH, content: readScript("rke2-bootstrap.sh"), permissions: "0755" },
+    ...rancherFiles(spec, node, values, bootEnv),
+    { path: NODE_PASSWORD_PATH, content: `${values.nodePassword}\n`, permissions: "0600" },
   ];
+  if (node.role === "server" && mode !== "custom") files.push(...values.caFiles);
   if (mode !== "custom") {
     const config =
       node.role === "server"
-        ? serverConfig(plan, node, settings, values.token)
-        : agentConfig(plan, node, settings, values.token);
+        ? serverConfig(plan, node, settings, values.tokens)
+        : agentConfig(plan, node, settings, values.tokens.agent);
     files.push({ path: RKE2_CONFIG_PATH, content: stringify(config, yamlOptions), permissions: "0600" });
   }
   if (node.role === "server" && servers.length > 1) {
@@ -79,8 +112,12 @@ export function nodeBoot(
   if (spec.rke2.registryMirror !== undefined) {
     files.push({ path: REGISTRIES_PATH, content: registries(spec.rke2.registryMirror), permissions: "0600" });
   }
-  if (node.role === "server" && settings.auditLog && mode !== "custom") {
+  // Custom mode too: the machine config Rancher hands the nodes names these files.
+  if (node.role === "server" && settings.auditLog) {
     files.push({ path: AUDIT_POLICY_PATH, content: AUDIT_POLICY, permissions: "0600" });
+  }
+  if (node.role === "server" && settings.cisProfile) {
+    files.push({ path: POD_SECURITY_CONFIG_PATH, content: podSecurityConfig(), permissions: "0600" });
   }
   if (settings.cisProfile) {
     files.push({ path: CIS_SYSCTL_PATH, content: CIS_SYSCTLS, permissions: "0644" });
@@ -88,35 +125,52 @@ export function nodeBoot(
   return { files, bootEnv };
 }
 
-function rancherEnv(spec: ClusterSpec, node: NodePlan, values: BootValues): Record<string, string> {
-  const tls = {
+/**
+ * Pinned checksums for the node: the installer's, and the version's sha256sum-amd64.txt. With a
+ * release checksum and no mirror, the release files come from RKE2's GitHub release (the
+ * installer's own default source), so the chain pinned hash → sha256sum file → tarball holds.
+ */
+export const RKE2_RELEASES_URL = "https://github.com/rancher/rke2/releases/download";
+function checksumEnv(spec: ClusterSpec, version: string): Record<string, string> {
+  const release = spec.rke2.checksums.releases[version];
+  return {
+    ...(spec.rke2.checksums.installer !== undefined
+      ? { CO_RKE2_INSTALLER_SHA256: spec.rke2.checksums.installer }
+      : {}),
+    ...(release !== undefined ? { CO_RKE2_RELEASE_SHA256: release } : {}),
+    ...(release !== undefined && spec.rke2.artifactUrl === undefined
+      ? { CO_RKE2_ARTIFACT_URL: `${RKE2_RELEASES_URL}/${encodeURIComponent(version)}` }
+      : {}),
+  };
+}
+
+function rancherEnv(spec: ClusterSpec): Record<string, string> {
+  return {
     ...(spec.rancher.caChecksum !== undefined ? { CO_RANCHER_CA_CHECKSUM: spec.rancher.caChecksum } : {}),
     ...(spec.rancher.insecure ? { CO_RANCHER_INSECURE: "true" } : {}),
   };
-  if (spec.rancher.mode === "import" && node.bootstrap && values.manifestUrl !== null) {
-    return { CO_RANCHER_MANIFEST_URL: values.manifestUrl, ...tls };
-  }
-  if (spec.rancher.mode === "custom" && values.nodeCommand !== null) {
-    return { CO_RANCHER_NODE_COMMAND: customNodeCommand(values.nodeCommand, node), ...tls };
-  }
-  return {};
 }
 
-/** Rancher's system-agent command with this node's roles and identity. */
-export function customNodeCommand(base: string, node: NodePlan): string {
-  const roles = node.role === "server" ? ["--etcd", "--controlplane", "--worker"] : ["--worker"];
-  const labels = [
-    `cluster-orchestrator.io/pool=${node.pool}`,
-    ...Object.entries(node.labels).map(([k, v]) => `${k}=${v}`),
-  ];
-  return [
-    base,
-    ...roles,
-    `--node-name ${node.hostname}`,
-    ...(node.ip !== null ? [`--address ${node.ip}`, `--internal-address ${node.ip}`] : []),
-    ...labels.map((l) => `--label ${l}`),
-    ...node.taints.map((t) => `--taint ${t}`),
-  ].join(" ");
+/** The Rancher secrets as 0600 files; bootEnv only learns the (non-secret) install script URL. */
+function rancherFiles(
+  spec: ClusterSpec,
+  node: NodePlan,
+  values: BootValues,
+  bootEnv: Record<string, string>,
+): WriteFile[] {
+  if (spec.rancher.mode === "import" && node.bootstrap && values.manifestUrl !== null) {
+    if (!/^https:\/\/[^\s"\\]+$/.test(values.manifestUrl)) {
+      throw new Error("Rancher's registration manifest URL is not a plain https URL");
+    }
+    return [{ path: MANIFEST_URL_PATH, content: `${values.manifestUrl}\n`, permissions: "0600" }];
+  }
+  if (spec.rancher.mode === "custom" && values.nodeCommand !== null) {
+    const command = parseRancherNodeCommand(values.nodeCommand);
+    bootEnv.CO_RANCHER_AGENT_INSTALL_URL = command.installUrl;
+    if (command.insecure) bootEnv.CO_RANCHER_INSECURE = "true";
+    return [{ path: RANCHER_AGENT_ENV_PATH, content: rancherAgentEnv(command, node), permissions: "0600" }];
+  }
+  return [];
 }
 
 /** containerd pulls the public registries through the mirror (locked-down egress). */

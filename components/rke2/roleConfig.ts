@@ -4,6 +4,7 @@
  */
 import type { ClusterPlan, NodePlan } from "../plan/types";
 import type { AgentKey, ServerKey } from "./keys";
+import { POD_SECURITY_CONFIG_PATH } from "./podSecurity";
 
 type Value = string | number | boolean | string[];
 export type Rke2ServerConfig = { [K in ServerKey]?: Value };
@@ -26,6 +27,16 @@ export const SUPERVISOR_PORT = 9345;
 export const KUBECONFIG_MODE = "0600";
 export const AUDIT_POLICY_PATH = "/etc/rancher/rke2/audit-policy.yaml";
 
+/**
+ * The cluster's two join tokens. Servers hold both (the server token is cluster admin: it
+ * decrypts the bootstrap data); agents get only the agent token, which RKE2 documents for
+ * exactly this (docs.rke2.io, security/token: `agent-token`).
+ */
+export interface JoinTokens {
+  server: string;
+  agent: string;
+}
+
 export function registrationUrl(plan: ClusterPlan): string {
   return `https://${plan.network.registrationAddress}:${SUPERVISOR_PORT}`;
 }
@@ -38,7 +49,11 @@ export function sharedServerSettings(settings: Rke2Settings): Rke2ServerConfig {
     "write-kubeconfig-mode": KUBECONFIG_MODE,
     "etcd-snapshot-schedule-cron": settings.etcdSnapshotSchedule,
     "etcd-snapshot-retention": settings.etcdSnapshotRetention,
-    ...(settings.cisProfile ? { profile: "cis" } : {}),
+    // With the CIS profile, our Pod Security exemptions (Rancher's agents, storage) replace
+    // RKE2's default rke2-pss.yaml; see podSecurity.ts.
+    ...(settings.cisProfile
+      ? { profile: "cis", "pod-security-admission-config-file": POD_SECURITY_CONFIG_PATH }
+      : {}),
     ...(settings.systemDefaultRegistry !== null
       ? { "system-default-registry": settings.systemDefaultRegistry }
       : {}),
@@ -75,7 +90,7 @@ export function serverConfig(
   plan: ClusterPlan,
   node: NodePlan,
   settings: Rke2Settings,
-  token: string,
+  tokens: JoinTokens,
 ): Rke2ServerConfig {
   if (node.role !== "server" || node.ip === null) throw new Error(`${node.hostname} is not a static server`);
   const tlsSan = [
@@ -89,7 +104,8 @@ export function serverConfig(
   ];
   return {
     ...(node.bootstrap ? {} : { server: registrationUrl(plan) }),
-    token,
+    token: tokens.server,
+    "agent-token": tokens.agent,
     ...nodeIdentity(node),
     "tls-san": tlsSan,
     ...sharedServerSettings(settings),
@@ -101,12 +117,12 @@ export function agentConfig(
   plan: ClusterPlan,
   node: NodePlan,
   settings: Rke2Settings,
-  token: string,
+  agentToken: string,
 ): Rke2AgentConfig {
   if (node.role !== "agent") throw new Error(`${node.hostname} is not an agent`);
   return {
     server: registrationUrl(plan),
-    token,
+    token: agentToken,
     ...nodeIdentity(node),
     ...scheduling(node),
     ...(settings.cisProfile ? { profile: "cis" } : {}),

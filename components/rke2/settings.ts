@@ -1,9 +1,10 @@
 /** The RKE2 settings of a cluster, from its spec and its use case's hardening. */
 import type { UseCaseProfile } from "../config/profile";
-import type { ClusterSpec } from "../config/schema";
+import { rke2Schema, type ClusterSpec } from "../config/schema";
 import { overlaps, parseCidr } from "../plan/ipv4";
 import type { Problem } from "../plan/problems";
-import type { Rke2Settings } from "./roleConfig";
+import { sharedServerSettings, type Rke2Settings } from "./roleConfig";
+import { stringify } from "yaml";
 
 export function rke2Settings(spec: ClusterSpec, profile: UseCaseProfile): Rke2Settings {
   return {
@@ -44,10 +45,50 @@ export function checkClusterSettings(spec: ClusterSpec, problems: Problem[]): vo
       });
     }
   }
+  // Node installs must not trust the network (issue 14 finding 6): https unless opted out.
+  for (const key of ["installUrl", "artifactUrl", "registryMirror"] as const) {
+    const value = spec.rke2[key];
+    if (value !== undefined && value.startsWith("http://") && !spec.rke2.allowInsecureHttp) {
+      problems.push({
+        path: ["rke2", key],
+        message: `${value} is plain http: nodes would install what anyone on the path sends; use https, or set rke2.allowInsecureHttp: true for a lab mirror`,
+      });
+    }
+  }
   if (spec.rancher.caChecksum !== undefined && spec.rancher.insecure) {
     problems.push({
       path: ["rancher", "insecure"],
       message: "set either rancher.caChecksum or rancher.insecure, not both",
     });
   }
+}
+
+/**
+ * Custom mode: Rancher's system agent installs RKE2 and writes its config.yaml from the
+ * ClusterV2's machine config, not ours. The cluster-wide settings (CNI, ranges, CIS profile and its
+ * Pod Security file, audit log, etcd snapshots, system registry) are carried in
+ * `rkeConfig.machineGlobalConfig` (customMachineGlobalConfig below) and the files they name are
+ * still delivered by cloud-init. What Rancher's agent does not take from there (where RKE2 is
+ * installed from, registries.yaml, which Rancher manages itself) is refused with a clear error
+ * instead of being dropped silently.
+ */
+export function checkCustomMode(spec: ClusterSpec, problems: Problem[]): void {
+  if (spec.rancher.mode !== "custom") return;
+  const defaults = rke2Schema.parse({ version: spec.rke2.version });
+  const refuse = (key: string, why: string) =>
+    problems.push({
+      path: ["rke2", key],
+      message: `rke2.${key} cannot be carried into Rancher's custom mode (${why}); use rancher.mode import or drop the setting`,
+    });
+  if (spec.rke2.installUrl !== defaults.installUrl)
+    refuse("installUrl", "Rancher's system agent installs RKE2");
+  if (spec.rke2.artifactUrl !== undefined) refuse("artifactUrl", "Rancher's system agent installs RKE2");
+  if (spec.rke2.registryMirror !== undefined) {
+    refuse("registryMirror", "Rancher manages registries.yaml from the cluster's own registries setting");
+  }
+}
+
+/** The machine config Rancher hands every node in custom mode: our shared server settings. */
+export function customMachineGlobalConfig(settings: Rke2Settings): string {
+  return stringify(sharedServerSettings(settings), { version: "1.1", lineWidth: 0 });
 }
