@@ -13,7 +13,7 @@ function typed(inv: SimInventory): XoObject[] {
     list: T[],
     type: string,
     extra: (o: T) => object = () => ({}),
-  ) => list.map((o) => ({ uuid: o.id, ...o, ...extra(o), type }) as XoObject);
+  ) => list.map((o) => ({ uuid: o.id, ...o, ...extra(o), type }));
   return [
     ...withType(inv.pools, "pool", (p) => ({ $pool: p.id, $poolId: p.id })),
     ...withType(inv.hosts, "host", (h) => ({ $poolId: h.$pool })),

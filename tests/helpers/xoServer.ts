@@ -25,7 +25,7 @@ export interface XoServer {
 
 export async function startXoServer(options: XoServerOptions): Promise<XoServer> {
   const sim = await startXoSim(options);
-  return { url: sim.url, requests: sim.requests, inventory: sim.inventory, close: sim.close };
+  return { url: sim.url, requests: sim.requests, inventory: sim.inventory, close: () => sim.close() };
 }
 
 /** A one-route server (e.g. Rancher's /ping) answering `body` with `status`. */
