@@ -3,7 +3,7 @@
  * environment layer (Pulumi.dev.yaml by default), and prints the XOA_URL / XOA_TOKEN to use.
  *
  *   npm run xo-sim -- [--layer Pulumi.prod.yaml] [--port 8080] [--token T] [--fail-create NAME]
- *                     [--no-address NAME] [--task-delay MS] [--host NAME]...
+ *                     [--no-address NAME] [--task-delay MS] [--xo-host NAME]... (XCP-ng host names to seed)
  */
 import * as fs from "fs";
 import { parse } from "yaml";
