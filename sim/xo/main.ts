@@ -45,7 +45,7 @@ function options(argv: string[]) {
       case "--task-delay":
         out.taskDelay = Number(value());
         break;
-      case "--host":
+      case "--xo-host":
         out.hosts.push(value());
         break;
       default:
