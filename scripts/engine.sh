@@ -36,9 +36,9 @@ PLUGINS=(
 LANGUAGE_HOST="github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3"
 # ---------------------------------------------------------------------------------------------
 
-want_pkg=$(awk '$1=="github.com/pulumi/pulumi/pkg/v3"{print $2}' "$TOOLS/pulumi/go.mod")
-if [ "$want_pkg" != "$CLI_VERSION" ]; then
-  echo "engine.sh: tools/engine/pulumi/go.mod requires pkg/v3 $want_pkg but @pulumi/pulumi is $CLI_VERSION;" >&2
+want=$(cd "$TOOLS/pulumi" && go list -m -f '{{.Version}}' github.com/pulumi/pulumi/pkg/v3 github.com/pulumi/pulumi/sdk/v3 | sort -u)
+if [ "$want" != "$CLI_VERSION" ]; then
+  echo "engine.sh: tools/engine/pulumi/go.mod requires pkg/v3 and sdk/v3 at $(echo "$want" | tr '\n' ' ')but @pulumi/pulumi is $CLI_VERSION;" >&2
   echo "  run: (cd tools/engine/pulumi && go get github.com/pulumi/pulumi/pkg/v3@$CLI_VERSION github.com/pulumi/pulumi/sdk/v3@$CLI_VERSION && go mod tidy)" >&2
   exit 2
 fi
@@ -68,6 +68,8 @@ if [ ! -x "$BIN/pulumi" ]; then
     { cat "$ENGINE_DIR/logs/pulumi.log" >&2; exit 1; }
   mv "$BIN/pulumi.tmp" "$BIN/pulumi"
 fi
+# Older builds (another go.sum, Go or CLI version) are never used again.
+find "$ENGINE_DIR" -maxdepth 1 -name 'bin-*' ! -path "$BIN" -exec rm -rf {} +
 got=$("$BIN/pulumi" version)
 [ "$got" = "$CLI_VERSION" ] || { echo "engine.sh: built pulumi reports $got, expected $CLI_VERSION" >&2; exit 1; }
 

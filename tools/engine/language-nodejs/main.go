@@ -10,9 +10,6 @@
 // "name", "version"}), Run (spawns the runner with the engine's arguments and config) and
 // About. Everything else answers Unimplemented. It is NOT upstream's host: no dependency
 // installation, no package-manager detection, no debugger, no plugin mode.
-//
-// Set CO_LANGUAGE_HOST_NO_REQUIRED_PLUGINS=true to report no required plugins: the engine then
-// loads a provider only when the program first uses it (for runs that must not reach one).
 package main
 
 import (
@@ -89,9 +86,6 @@ func programDir(info *pulumirpc.ProgramInfo, pwd string) string {
 func (h *host) GetRequiredPackages(
 	_ context.Context, req *pulumirpc.GetRequiredPackagesRequest,
 ) (*pulumirpc.GetRequiredPackagesResponse, error) {
-	if os.Getenv("CO_LANGUAGE_HOST_NO_REQUIRED_PLUGINS") == "true" {
-		return &pulumirpc.GetRequiredPackagesResponse{}, nil
-	}
 	deps, err := resourcePlugins(filepath.Join(programDir(req.Info, ""), "node_modules"))
 	if err != nil {
 		return nil, err
