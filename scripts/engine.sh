@@ -62,7 +62,7 @@ probe() {
 t0=$(date +%s)
 if [ ! -x "$BIN/pulumi" ]; then
   echo "engine.sh: building pulumi $CLI_VERSION (cold: several minutes; log $ENGINE_DIR/logs/pulumi.log)"
-  (cd "$TOOLS/pulumi" && nice go build -trimpath -o "$BIN/pulumi.tmp" \
+  (cd "$TOOLS/pulumi" && nice go build -trimpath -buildvcs=false -o "$BIN/pulumi.tmp" \
     -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$CLI_VERSION" \
     github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) >"$ENGINE_DIR/logs/pulumi.log" 2>&1 ||
     { cat "$ENGINE_DIR/logs/pulumi.log" >&2; exit 1; }
@@ -77,7 +77,7 @@ got=$("$BIN/pulumi" version)
 # project's own minimal host (tools/engine/language-nodejs, see its main.go), same binary name.
 if [ ! -x "$BIN/pulumi-language-nodejs" ]; then
   echo "engine.sh: building the project's Node.js language host (tools/engine/language-nodejs)"
-  (cd "$TOOLS/language-nodejs" && nice go build -trimpath -o "$BIN/pulumi-language-nodejs" \
+  (cd "$TOOLS/language-nodejs" && nice go build -trimpath -buildvcs=false -o "$BIN/pulumi-language-nodejs" \
     -ldflags "-X main.version=$CLI_VERSION" .) >"$ENGINE_DIR/logs/language-nodejs.log" 2>&1 ||
     { cat "$ENGINE_DIR/logs/language-nodejs.log" >&2; exit 1; }
 fi
