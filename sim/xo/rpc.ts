@@ -172,6 +172,9 @@ const methods: Record<string, Method> = {
     vm.addresses = {};
     return true;
   },
+  // The provider sends only { id } (xenorchestra-go-sdk client/vm.go DeleteVm). Whether XO then
+  // keeps the VM's disks is not settled by the sources read here; the simulator deletes them
+  // unless `deleteDisks: false`, so a leaked disk would be the program's, not the simulator's.
   "vm.delete": (ctx, p) => {
     const inv = ctx.inventory;
     const vm = vmOf(ctx, p.id);
