@@ -17,7 +17,7 @@ import {
 import type { Faults } from "./faults";
 import type { SimInventory } from "./inventory";
 import { allObjects } from "./objects";
-import { createVm } from "./vmCreate";
+import { CONFIG_DRIVE_NAME, createVm } from "./vmCreate";
 import { asSimVm, newId, srFree } from "./vmShape";
 
 type Params = Record<string, unknown>;
@@ -145,18 +145,37 @@ const methods: Record<string, Method> = {
     if (vm.power_state === "Running") boot(ctx, vm.id);
     return vm.id;
   },
+  // vm.set as UpdateVm sends it (xenorchestra-go-sdk client/vm.go): null clears affinityHost,
+  // blockedOperations entries set to null are unblocked, memory fields move the XAPI limits.
   "vm.set": (ctx, p) => {
     const vm = vmOf(ctx, p.id);
+    const before = { memory: structuredClone(vm.memory), CPUs: { ...vm.CPUs } };
     for (const [k, v] of Object.entries(p)) {
-      if (k === "id" || v === undefined || v === null) continue;
-      if (k === "CPUs") vm.CPUs = { number: v as number, max: Math.max(vm.CPUs.max, v as number) };
+      if (k === "id" || v === undefined) continue;
+      if (k === "affinityHost" && v === null) delete vm.affinityHost;
+      else if (v === null) continue;
+      else if (k === "CPUs") vm.CPUs = { number: v as number, max: Math.max(vm.CPUs.max, v as number) };
       else if (k === "cpusMax") vm.CPUs = { ...vm.CPUs, max: v as number };
       else if (k === "memoryMax" || k === "memory")
         vm.memory = { ...vm.memory, dynamic: [vm.memory.dynamic[0]!, v as number], size: v as number };
       else if (k === "memoryMin") vm.memory = { ...vm.memory, dynamic: [v as number, vm.memory.dynamic[1]!] };
       else if (k === "memoryStaticMax")
         vm.memory = { ...vm.memory, static: [vm.memory.static[0]!, v as number] };
-      else vm[k] = v;
+      else if (k === "hvmBootFirmware") vm.boot = { firmware: v as string };
+      else if (k === "blockedOperations") {
+        for (const [op, reason] of Object.entries(v as Record<string, unknown>)) {
+          if (reason === null) delete vm.blockedOperations[op];
+          else vm.blockedOperations[op] = typeof reason === "string" ? reason : JSON.stringify(reason);
+        }
+      } else vm[k] = v;
+    }
+    // XAPI: static_min <= dynamic_min <= dynamic_max <= static_max, else nothing changes.
+    const [smin, smax] = vm.memory.static as [number, number];
+    const [dmin, dmax] = vm.memory.dynamic as [number, number];
+    if (!(smin <= dmin && dmin <= dmax && dmax <= smax)) {
+      vm.memory = before.memory;
+      vm.CPUs = before.CPUs;
+      throw xapiError("MEMORY_CONSTRAINT_VIOLATION", `static ${smin}..${smax}, dynamic ${dmin}..${dmax}`);
     }
     return true;
   },
@@ -290,6 +309,18 @@ const methods: Record<string, Method> = {
 
 function boot(ctx: RpcContext, id: string): void {
   const vm = vmOf(ctx, id);
+  if (vm.createParams.destroyCloudConfigVdiAfterBoot === true) {
+    // XO removes the config drive once the VM has booted (vm.create's destroyCloudConfigVdiAfterBoot).
+    const inv = ctx.inventory;
+    const drives = inv.vdis.filter(
+      (d) => d.name_label === CONFIG_DRIVE_NAME && d.$VBDs.some((b) => vm.$VBDs.includes(b)),
+    );
+    for (const d of drives) {
+      inv.vbds = inv.vbds.filter((b) => b.VDI !== d.id);
+      vm.$VBDs = vm.$VBDs.filter((b) => !d.$VBDs.includes(b));
+    }
+    inv.vdis = inv.vdis.filter((d) => !drives.includes(d));
+  }
   vm.power_state = "Running";
   vm.managementAgentDetected = true;
   vm.pvDriversDetected = true;

@@ -17,6 +17,9 @@ type Params = Record<string, unknown>;
 const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
+/** memory_static_min of the seeded template (a typical cloud image template's 1 GiB). */
+const TEMPLATE_STATIC_MIN = 1024 ** 3;
+
 export function createVm(inv: SimInventory, p: Params): SimVm {
   const name = str(p.name_label);
   if (name === undefined || name === "") throw invalidParameters("name_label is required");
@@ -66,8 +69,10 @@ export function createVm(inv: SimInventory, p: Params): SimVm {
     $poolId: pool,
     $container: pool,
     CPUs: { number: cpus, max: cpus },
+    // static min comes from the template (XAPI keeps it on clone); the SDK raises memoryMin to
+    // at least it (CreateVm: max(dynamic min, static min)).
     memory: {
-      static: [Math.min(dynamicMax, staticMax), staticMax],
+      static: [Math.min(TEMPLATE_STATIC_MIN, dynamicMax), staticMax],
       dynamic: [dynamicMax, dynamicMax],
       size: dynamicMax,
     },
@@ -84,7 +89,12 @@ export function createVm(inv: SimInventory, p: Params): SimVm {
     managementAgentDetected: false,
     pvDriversDetected: false,
     xenStoreData: {},
-    blockedOperations: {},
+    blockedOperations:
+      p.blockedOperations !== null && typeof p.blockedOperations === "object"
+        ? Object.fromEntries(
+            Object.entries(p.blockedOperations as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
+          )
+        : {},
     // Every other vm.create parameter (affinityHost, videoram, vga, startDelay, coresPerSocket,
     // secureBoot, expNestedHvm, destroyCloudConfigVdiAfterBoot, resourceSet, …) kept verbatim.
     createParams: { ...p, cloudConfig: undefined, networkConfig: undefined },
@@ -120,6 +130,7 @@ export function createVm(inv: SimInventory, p: Params): SimVm {
     });
     vm.$VBDs.push(vbdId);
   });
+  if (vm.cloudConfig !== "" || vm.networkConfig !== "") addConfigDrive(inv, vm, vdiEntries);
   vifEntries.forEach((v, device) => {
     const vifId = newId(inv, "vif", id, String(device));
     const mac = str(v.mac) ?? generatedMac(vifId);
@@ -133,6 +144,42 @@ export function createVm(inv: SimInventory, p: Params): SimVm {
   });
   if (p.bootAfterCreate === true) vm.power_state = "Running";
   return vm;
+}
+
+/**
+ * XO puts the cloud-init NoCloud drive on its own small VDI named "XO CloudConfigDrive"; the
+ * provider skips that name when it reads a VM's disks (terraform-provider-xenorchestra
+ * xoa/resource_xenorchestra_vm.go, defaultCloudConfigDiskName and disksToMapList). Here: 10 MiB on
+ * the SR of the VM's first disk.
+ */
+export const CONFIG_DRIVE_NAME = "XO CloudConfigDrive";
+
+function addConfigDrive(inv: SimInventory, vm: SimVm, vdiEntries: Params[]): void {
+  const first = vdiEntries.find((d) => d.destroy !== true);
+  const srId = (first && (str(first.SR) ?? str(first.$SR))) ?? inv.srs[0]?.id ?? "";
+  const vdiId = newId(inv, "vdi", vm.id, "config-drive");
+  const vbdId = newId(inv, "vbd", vm.id, "config-drive");
+  inv.vdis.push({
+    id: vdiId,
+    $SR: srId,
+    name_label: CONFIG_DRIVE_NAME,
+    name_description: "",
+    size: 10 * 1024 ** 2,
+    $VBDs: [vbdId],
+    $poolId: vm.$poolId,
+    tags: [],
+  });
+  inv.vbds.push({
+    id: vbdId,
+    VM: vm.id,
+    VDI: vdiId,
+    is_cd_drive: false,
+    position: String(vm.$VBDs.length),
+    read_only: false,
+    attached: false,
+    $poolId: vm.$poolId,
+  });
+  vm.$VBDs.push(vbdId);
 }
 
 function generatedMac(seed: string): string {

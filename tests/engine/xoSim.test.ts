@@ -199,7 +199,7 @@ describe("VMs", () => {
     expect(vm).toMatchObject({
       name_label: "legal-ai-dev-server-1",
       CPUs: { number: 4 },
-      memory: { dynamic: [8 * GiB, 8 * GiB], static: [8 * GiB, 8 * GiB] },
+      memory: { dynamic: [8 * GiB, 8 * GiB], static: [GiB, 8 * GiB] },
       tags: ["cluster:legal-ai-dev", "role:server"],
       power_state: "Halted",
       auto_poweron: true,
@@ -210,7 +210,11 @@ describe("VMs", () => {
     expect(vifs).toMatchObject([{ MAC: "02:00:00:aa:bb:01", $network: net, device: "0" }]);
     const disks = (await all("VBD")).filter((b) => b.VM === id);
     const vdis = await all("VDI");
-    expect(disks.map((b) => vdis.find((d) => d.id === b.VDI)?.size)).toEqual([40 * GiB]);
+    expect(disks.map((b) => vdis.find((d) => d.id === b.VDI)).map((d) => [d?.name_label, d?.size])).toEqual([
+      ["legal-ai-dev-server-1-os", 40 * GiB],
+      // XO's NoCloud drive, which the provider skips by this name.
+      ["XO CloudConfigDrive", 10 * 1024 ** 2],
+    ]);
     const res = await fetch(`${sim!.url}/rest/v0/vms?fields=name_label`, {
       headers: { cookie: `authenticationToken=${TOKEN}` },
     });
@@ -238,7 +242,7 @@ describe("VMs", () => {
   });
 
   test("refuses what XO refuses: unknown template, duplicate MAC, a disk larger than the SR's free space", async () => {
-    await start({}, { srSize: 100 * GiB });
+    await start({}, { srSize: 130 * GiB });
     await createVm("a", "02:00:00:aa:bb:01");
     expect(await failure(createVm("b", "02:00:00:AA:BB:01"))).toMatchObject({
       message: expect.stringContaining("MAC_ALREADY_EXISTS"),
@@ -253,6 +257,47 @@ describe("VMs", () => {
       ),
     ).toMatchObject({ message: expect.stringContaining("SR_FULL") });
     expect((await all("VM")).map((v) => v.name_label)).toEqual(["a"]); // nothing half-created
+  });
+});
+
+describe("what the provider's later calls do", () => {
+  const disksOf = async (id: string) => {
+    const vdis = await all("VDI");
+    return (await all("VBD"))
+      .filter((b) => b.VM === id)
+      .map((b) => vdis.find((d) => d.id === b.VDI)?.name_label);
+  };
+
+  test("destroyCloudConfigVdiAfterBoot: the config drive goes at boot; without it, it stays", async () => {
+    await start();
+    const dropped = await createVm("a", "02:00:00:aa:bb:01");
+    const kept = await createVm("b", "02:00:00:aa:bb:02", { destroyCloudConfigVdiAfterBoot: false });
+    await client().call("vm.start", { id: dropped.id });
+    await client().call("vm.start", { id: kept.id });
+    expect(await disksOf(dropped.id)).toEqual(["a-os"]);
+    expect(await disksOf(kept.id)).toEqual(["b-os", "XO CloudConfigDrive"]);
+    expect((await all("VDI")).filter((d) => d.name_label === "XO CloudConfigDrive")).toHaveLength(1);
+  });
+
+  test("vm.set keeps XAPI's memory order (static min <= dynamic min <= dynamic max <= static max)", async () => {
+    await start();
+    const { id } = await createVm("m", "02:00:00:aa:bb:01", { memoryStaticMax: 16 * GiB });
+    await client().call("vm.set", { id, memoryMin: 4 * GiB, memoryMax: 8 * GiB });
+    const memory = () => all("VM").then((vms) => vms.find((v) => v.id === id)!.memory);
+    expect(await memory()).toMatchObject({ dynamic: [4 * GiB, 8 * GiB], static: [GiB, 16 * GiB] });
+    expect(await failure(client().call("vm.set", { id, memoryMax: 32 * GiB }))).toMatchObject({
+      message: expect.stringContaining("MEMORY_CONSTRAINT_VIOLATION"),
+    });
+    expect(await memory()).toMatchObject({ dynamic: [4 * GiB, 8 * GiB], static: [GiB, 16 * GiB] });
+  });
+
+  test("blocked operations: a blocked destroy is refused (code 5) until vm.set unblocks it with null", async () => {
+    await start();
+    const { id } = await createVm("p", "02:00:00:aa:bb:01", { blockedOperations: { destroy: "true" } });
+    expect(await failure(client().call("vm.delete", { id }))).toMatchObject({ code: 5 });
+    await client().call("vm.set", { id, blockedOperations: { destroy: null }, affinityHost: null });
+    await client().call("vm.delete", { id });
+    expect(await all("VM")).toEqual([]);
   });
 });
 
