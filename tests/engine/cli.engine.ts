@@ -81,9 +81,61 @@ test("a valid stack compiles and runs under the real runner until its first prov
   }
   expect(r.status).not.toBe(0);
   expect(text).not.toMatch(/TSError|error TS\d+|Invalid configuration/);
-  // The program ran past its configuration: the cluster component was registered.
-  expect(text).toMatch(/\+\s+cluster-orchestrator:cluster:Cluster legal-ai-dev create/);
+  // The xenorchestra provider is loaded only when the program first calls it (an XO lookup),
+  // which it does after loading and validating its configuration. (Whether the Cluster
+  // component's own line is displayed before the failure is a race, so it is not asserted.)
   expect(text).toContain(
     "no resource plugin 'pulumi-resource-xenorchestra' found in the workspace at version v2.4.0",
   );
+});
+
+const OTHER_STACKS = fs
+  .readdirSync(path.join(REPO, "stacks"))
+  .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+  .filter((s): s is string => s !== undefined && s !== STACK)
+  .sort();
+/**
+ * KNOWN DEFECT, found by this lane (routed to the configuration owner): `pulumi stack init` (and
+ * `config set`, or any command that adds the encryption salt) rewrites the stack file and writes
+ * every top-level value as a string, so `cluster-orchestrator:critical: true` becomes "true",
+ * which the schema (z.boolean) rejects and fleet's criticalOf ignores. Remove from this list when
+ * the loader reads top-level scalars as Pulumi does ("true"/"false", numbers).
+ */
+const STRINGIFIED_SCALAR_DEFECT = ["healthcare-prod"];
+
+function runsToFirstProviderCall(stack: string) {
+  expect(ws.pulumi(["stack", "init", stack]).status).toBe(0);
+  const r = ws.pulumi(["preview", "--stack", stack]);
+  const text = out(r);
+  expect(text).toMatch(new RegExp(`Previewing update \\(${stack}\\)`));
+  expect(text).not.toMatch(/TSError|error TS\d+|Invalid configuration/);
+  if (!status.plugins.some((p) => p.name === "xenorchestra")) {
+    expect(r.status).not.toBe(0);
+    expect(text).toContain("no resource plugin 'pulumi-resource-xenorchestra' found");
+  }
+}
+
+test("the stacks cover dev and prod", () => {
+  expect(OTHER_STACKS).toEqual(
+    expect.arrayContaining(["legal-ai-prod", "healthcare-prod", "healthcare-dev"]),
+  );
+});
+
+test.each(OTHER_STACKS.filter((s) => !STRINGIFIED_SCALAR_DEFECT.includes(s)))(
+  "%s loads its layers through the CLI and runs to its first provider call",
+  (stack) => runsToFirstProviderCall(stack),
+);
+
+test.failing.each(STRINGIFIED_SCALAR_DEFECT)(
+  "KNOWN DEFECT: %s fails its configuration once the CLI has rewritten its stack file",
+  (stack) => runsToFirstProviderCall(stack),
+);
+
+test("the CLI writes top-level stack config values back as strings (what the loader must accept)", () => {
+  const file = path.join(ws.dir, "stacks", "Pulumi.healthcare-prod.yaml");
+  expect(fs.readFileSync(path.join(REPO, "stacks", "Pulumi.healthcare-prod.yaml"), "utf8")).toMatch(
+    /^ {2}cluster-orchestrator:critical: true$/m,
+  );
+  // healthcare-prod was initialised above.
+  expect(fs.readFileSync(file, "utf8")).toMatch(/^ {2}cluster-orchestrator:critical: "true"$/m);
 });

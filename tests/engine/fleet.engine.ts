@@ -35,7 +35,7 @@ test("fleet preview through the Automation API creates the stack and streams the
   }
   await expect(run).rejects.toThrow(/no resource plugin 'pulumi-resource-xenorchestra' found/);
   expect(lines.join("\n")).toMatch(/Previewing update \(legal-ai-dev\)/);
-  expect(lines.join("\n")).toMatch(/cluster-orchestrator:cluster:Cluster legal-ai-dev create/);
+  expect(lines.join("\n")).toMatch(/\+\s+pulumi:pulumi:Stack cluster-orchestrator-legal-ai-dev create/);
   // createOrSelectStack initialised the stack: its passphrase salt is in stacks/ (stackConfigDir).
   expect(fs.readFileSync(path.join(ws.dir, "stacks", "Pulumi.legal-ai-dev.yaml"), "utf8")).toMatch(
     /^encryptionsalt: /m,
