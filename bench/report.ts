@@ -338,6 +338,13 @@ ${assumptionTable()}
 What grows with the node count is the VM creation: XO clones ${XO_CONCURRENT_CLONES} VMs at a time,
 so N VMs take at least N / ${XO_CONCURRENT_CLONES} × ${VM_CLONE_S} s. The server joins, one at a time,
 do not grow: the server count stays 3. Agents join in parallel.
+
+## 5. The real engine's preview
+
+Not measured yet. The ratio of the real engine's \`pulumi preview\` of a stack to the same preview
+of the baseline program needs the resource plugins, which the Go module proxy reachable here does
+not serve (docs/engine.md); without them both previews stop at the first provider and the ratio
+would measure nothing. The engine lane (\`npm run test:engine\`) records which modules are missing.
 `;
   return prettier.format(markdown, { ...(await prettier.resolveConfig(file)), parser: "markdown" });
 }
