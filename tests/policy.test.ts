@@ -38,6 +38,7 @@ import {
   vmDeleteBeforeReplace,
   vmHostnameConvention,
   vmNodeHardening,
+  vmConfigDriveKept,
   vmNoPlaintextSecrets,
   vmRequiredTags,
 } from "../policy/policies";
@@ -172,7 +173,7 @@ async function stackViolations(
 beforeEach(() => forgetObservedSecrets());
 
 describe("the pack", () => {
-  test("seven policies with unique names, mandatory unless they say otherwise, documented", () => {
+  test("eight policies with unique names, mandatory unless they say otherwise, documented", () => {
     const names = policies.map((p) => p.name);
     expect(names).toEqual([
       "vm-required-tags",
@@ -182,12 +183,16 @@ describe("the pack", () => {
       "vm-node-hardening",
       "vm-no-plaintext-secrets",
       "prod-network-protected",
+      "vm-config-drive-kept",
     ]);
     // The pack's level is mandatory; only the secrets policy sets its own (remediate, which the
-    // SDK reports as mandatory: it needs the remediation pass to see secretness).
+    // SDK reports as mandatory: it needs the remediation pass to see secretness), and the
+    // config-drive advice (advisory: it names VMs to roll, it cannot block their roll).
     expect(policies.filter((p) => p.enforcementLevel !== undefined).map((p) => p.name)).toEqual([
       "vm-no-plaintext-secrets",
+      "vm-config-drive-kept",
     ]);
+    expect(vmConfigDriveKept.enforcementLevel).toBe("advisory");
     expect(vmNoPlaintextSecrets.enforcementLevel).toBe("remediate");
     const docs = fs.readFileSync(path.join(PROJECT_ROOT, "docs", "policy.md"), "utf8");
     for (const name of names) expect(docs).toContain(`\`${name}\``);
@@ -455,6 +460,33 @@ describe("vm-node-hardening", () => {
       resourceArgs({ props: vmProps({ memoryMin: undefined, destroyCloudConfigVdiAfterBoot: undefined }) }),
     );
     expect(unset).toHaveLength(2);
+  });
+});
+
+describe("a VM created before destroyCloudConfigVdiAfterBoot (the program ignores changes to it)", () => {
+  // The engine hands policies the inputs after ignoreChanges has put back the old values
+  // (pulumi/pulumi pkg/resource/deploy/step_generator.go at v3.248.0: processIgnoreChanges, then
+  // prov.Check, then analyzeAll on those inputs). Such a VM shows its old `false` to the pack.
+  const existing = resourceArgs({
+    props: vmProps({ destroyCloudConfigVdiAfterBoot: false }),
+    opts: { ignoreChanges: ["template", "destroyCloudConfigVdiAfterBoot"] },
+  });
+
+  test("does not block the preview (it could never be rolled by an up the pack refuses)", async () => {
+    expect(await violations(vmNodeHardening, existing)).toEqual([]);
+  });
+
+  test("is still named, as advice to roll it, by vm-config-drive-kept", async () => {
+    expect(await violations(vmConfigDriveKept, existing)).toEqual([
+      "VM was created before destroyCloudConfigVdiAfterBoot: its config drive (join token, keys) stays until the VM is rolled (docs/nodes.md)",
+    ]);
+    expect(await violations(vmConfigDriveKept, resourceArgs())).toEqual([]);
+    expect(await violations(vmConfigDriveKept, resourceArgs({ type: NETWORK, props: {} }))).toEqual([]);
+  });
+
+  test("without the ignore, a VM that keeps its drive is still refused", async () => {
+    const kept = resourceArgs({ props: vmProps({ destroyCloudConfigVdiAfterBoot: false }) });
+    expect(await violations(vmNodeHardening, kept)).toHaveLength(1);
   });
 });
 
@@ -766,6 +798,7 @@ describe("the pack under the real policy runtime (started as the CLI starts it)"
       ["vm-node-hardening", analyzerPb.EnforcementLevel.MANDATORY],
       ["vm-no-plaintext-secrets", analyzerPb.EnforcementLevel.REMEDIATE],
       ["prod-network-protected", analyzerPb.EnforcementLevel.MANDATORY],
+      ["vm-config-drive-kept", analyzerPb.EnforcementLevel.ADVISORY],
     ]);
   });
 

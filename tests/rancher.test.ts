@@ -242,13 +242,15 @@ describe("removing the cluster from Rancher (the deregistration's delete, agains
   const calls: string[] = [];
   let getsBeforeGone = 0;
   let refuse = false;
+  // After an accepted DELETE, a token scoped to the cluster gets 403 instead of 404.
+  let forbiddenWhenGone = false;
   beforeAll(async () => {
     server = http.createServer((req, res) => {
       calls.push(`${req.method} ${req.url} ${req.headers.authorization ?? ""}`);
       if (refuse) return void res.writeHead(500).end();
       if (req.method === "DELETE") return void res.writeHead(200).end("{}");
       if (getsBeforeGone-- > 0) return void res.writeHead(200).end('{"state":"removing"}');
-      res.writeHead(404).end();
+      res.writeHead(forbiddenWhenGone ? 403 : 404).end();
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -277,6 +279,85 @@ describe("removing the cluster from Rancher (the deregistration's delete, agains
         "GET /v3/clusters/c-abc12 Bearer token-abc",
         "GET /v3/clusters/c-abc12 Bearer token-abc",
       ]);
+    } finally {
+      restore();
+    }
+  });
+
+  // The rancher2 provider drops any path from its URL (rancher/terraform-provider-rancher2
+  // rancher2/util.go NormalizeURL at v13.1.4: u.Path = ""), so RANCHER_URL=https://host/v3 works
+  // for `pulumi up`. Appending /v3 to it would ask for /v3/v3/clusters/<id>, which Rancher answers
+  // 404: read as "already gone", the VMs would go while the cluster is still in Rancher.
+  test("RANCHER_URL with a path (/v3, as the provider accepts it) still reaches /v3/clusters/<id>", async () => {
+    for (const suffix of ["/v3", "/v3/", "/dashboard/"]) {
+      const restore = env({
+        RANCHER_URL: base + suffix,
+        RANCHER_TOKEN_KEY: "t",
+        CO_RANCHER_ALLOW_HTTP: "true",
+      });
+      try {
+        calls.length = 0;
+        getsBeforeGone = 1;
+        await remove("c-p1");
+        expect(calls.map((c) => c.split(" ").slice(0, 2).join(" "))).toEqual([
+          "DELETE /v3/clusters/c-p1",
+          "GET /v3/clusters/c-p1",
+          "GET /v3/clusters/c-p1",
+        ]);
+      } finally {
+        restore();
+      }
+    }
+  });
+
+  // rancher2 resource_rancher2_cluster.go clusterStateRefreshFunc (v13.1.4): once the delete was
+  // accepted, 403 on the cluster means removed (a user without the list right loses sight of it).
+  test("403 while waiting, after an accepted DELETE, means removed (as the rancher2 provider reads it)", async () => {
+    const restore = env({ RANCHER_URL: base, RANCHER_TOKEN_KEY: "t", CO_RANCHER_ALLOW_HTTP: "true" });
+    forbiddenWhenGone = true;
+    try {
+      getsBeforeGone = 1;
+      await expect(remove("c-f1")).resolves.toBeUndefined();
+    } finally {
+      forbiddenWhenGone = false;
+      restore();
+    }
+  });
+
+  test("an unreachable Rancher stops the destroy with a message naming Rancher, never the token", async () => {
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const restore = env({
+      RANCHER_URL: `http://127.0.0.1:${port}`,
+      RANCHER_TOKEN_KEY: "token-secret-xyz",
+      CO_RANCHER_ALLOW_HTTP: "true",
+    });
+    try {
+      const error = await remove("c-u1").then(
+        () => new Error("resolved"),
+        (e: unknown) => e as Error,
+      );
+      expect(error.message).toMatch(/cannot reach Rancher at http:\/\/127\.0\.0\.1:\d+.*VMs are kept/);
+      expect(error.message).not.toContain("token-secret-xyz");
+    } finally {
+      restore();
+    }
+  });
+
+  // Pulumi stores the dynamic provider's serialized code in state (with every value it captures).
+  // The token must reach delete() only from the destroy's environment, never through state.
+  test("the provider as serialized into state carries no token and no secret", async () => {
+    const restore = env({ RANCHER_TOKEN_KEY: "token-in-env-only", RANCHER_URL: "https://rancher.example" });
+    try {
+      const serialized = await pulumi.runtime.serializeFunction(() => deregistrationProvider, {
+        allowSecrets: false,
+      });
+      expect(serialized.containsSecrets).toBe(false);
+      expect(serialized.text).not.toContain("token-in-env-only");
+      expect(serialized.text).not.toContain("rancher.example");
+      expect(serialized.text).toContain("process.env.RANCHER_TOKEN_KEY");
     } finally {
       restore();
     }

@@ -70,6 +70,8 @@ export function vmArgs(
     // snapshot of its disks cannot read it later. The provider passes it to XO's vm.create with
     // bootAfterCreate (xenorchestra-go-sdk v1.10.0 client/vm.go); the field is ForceNew and needs
     // powerState Running (its default). The guest keeps what cloud-init wrote on first boot.
+    // XO removes it on a timer, 5 minutes after the start since XO 5.103.0; older XO removed it
+    // before cloud-init could read it (vatesfr/xen-orchestra#8219): XO >= 5.103.0 (README).
     destroyCloudConfigVdiAfterBoot: true,
     tags: vmTags(cluster, node),
     autoPoweron: true,

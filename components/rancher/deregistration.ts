@@ -42,27 +42,56 @@ export const deregistrationProvider: pulumi.dynamic.ResourceProvider = {
     return Promise.resolve({ outs: news });
   },
   async delete(_id: string, props: DeregistrationInputs) {
-    // The id recorded at creation; a later update may have moved the cluster id.
+    // The id in state (the latest update's outputs).
     const id = props.clusterId;
-    const base = (process.env.RANCHER_URL ?? "").replace(/\/+$/, "");
-    const token = process.env.RANCHER_TOKEN_KEY ?? "";
-    if (!/^https:\/\//.test(base) && process.env.CO_RANCHER_ALLOW_HTTP !== "true") {
+    // Only the origin, as the rancher2 provider reads its URL (NormalizeURL drops the path,
+    // rancher/terraform-provider-rancher2 rancher2/util.go at v13.1.4): RANCHER_URL=https://host/v3
+    // must not become /v3/v3/…, which Rancher answers 404 and this delete would read as "gone".
+    let origin: string;
+    try {
+      origin = new URL(process.env.RANCHER_URL ?? "").origin;
+    } catch {
+      origin = "";
+    }
+    if (
+      !origin.startsWith("https://") &&
+      !(origin.startsWith("http://") && process.env.CO_RANCHER_ALLOW_HTTP === "true")
+    ) {
       throw new Error(
         "RANCHER_URL must be set (https) to remove the cluster from Rancher before its VMs are deleted",
       );
     }
+    const token = process.env.RANCHER_TOKEN_KEY ?? "";
     if (token === "") throw new Error("RANCHER_TOKEN_KEY must be set to remove the cluster from Rancher");
-    const url = `${base}/v3/clusters/${encodeURIComponent(id)}`;
+    const url = `${origin}/v3/clusters/${encodeURIComponent(id)}`;
     const headers = { Authorization: `Bearer ${token}`, Accept: "application/json" };
-    const first = await fetch(url, { method: "DELETE", headers });
-    if (first.status !== 404 && !first.ok) {
-      throw new Error(`Rancher refused to remove cluster ${id}: HTTP ${first.status}`);
+    // One request, bounded, with an error that names Rancher (never the token) and says what is kept.
+    const call = async (method: "DELETE" | "GET"): Promise<number> => {
+      try {
+        const r = await fetch(url, { method, headers, signal: AbortSignal.timeout(60_000) });
+        await r.body?.cancel();
+        return r.status;
+      } catch (error) {
+        const cause =
+          error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : "";
+        throw new Error(
+          `cannot reach Rancher at ${origin} to remove cluster ${id} (${cause}); its VMs are kept: run the destroy again when Rancher answers`,
+        );
+      }
+    };
+    const first = await call("DELETE");
+    if (first !== 404 && (first < 200 || first > 299)) {
+      throw new Error(`Rancher refused to remove cluster ${id}: HTTP ${first}`);
     }
     const deadline = Date.now() + (props.timeoutSeconds ?? 600) * 1000;
     for (;;) {
-      const r = await fetch(url, { headers });
-      if (r.status === 404) return;
-      if (!r.ok) throw new Error(`Rancher answered HTTP ${r.status} while removing cluster ${id}`);
+      const status = await call("GET");
+      // Removed: 404, or 403 once the delete was accepted (the rancher2 provider's reading,
+      // resource_rancher2_cluster.go clusterStateRefreshFunc at v13.1.4).
+      if (status === 404 || status === 403) return;
+      if (status < 200 || status > 299) {
+        throw new Error(`Rancher answered HTTP ${status} while removing cluster ${id}`);
+      }
       if (Date.now() > deadline) {
         throw new Error(`cluster ${id} is still in Rancher after ${props.timeoutSeconds}s; its VMs are kept`);
       }

@@ -2,7 +2,7 @@
 import type { Policies } from "@pulumi/policy";
 import { vmDeleteBeforeReplace } from "./deleteBeforeReplace";
 import { vmHostnameConvention } from "./hostname";
-import { vmNodeHardening } from "./nodeHardening";
+import { vmConfigDriveKept, vmNodeHardening } from "./nodeHardening";
 import { prodNetworkProtected } from "./prodNetwork";
 import { vmNoPlaintextSecrets } from "./secrets";
 import { vmAddressInClusterSubnet } from "./subnet";
@@ -16,10 +16,12 @@ export const policies: Policies = [
   vmNodeHardening,
   vmNoPlaintextSecrets,
   prodNetworkProtected,
+  vmConfigDriveKept,
 ];
 
 export {
   prodNetworkProtected,
+  vmConfigDriveKept,
   vmAddressInClusterSubnet,
   vmDeleteBeforeReplace,
   vmHostnameConvention,
