@@ -6,7 +6,7 @@
  */
 import * as path from "path";
 import { listStacks } from "../components/config/sources";
-import { PROJECT_ROOT } from "../components/program";
+import { PROJECT_ROOT } from "../components/config/root";
 import { renderStacks } from "../render/renderStacks";
 
 async function main(argv: string[]): Promise<number> {

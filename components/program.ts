@@ -3,16 +3,17 @@
  * build the cluster, and shape the stack outputs. A configuration mistake ends the program
  * with a RunError: Pulumi prints its message without a stack trace.
  */
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { profiles } from "../stacks/profiles";
 import { Cluster } from "./cluster/cluster";
 import { ConfigError } from "./config/errors";
 import { loadStack, type LoadedStack } from "./config/load";
+import { PROJECT_ROOT } from "./config/root";
 import { networkSummary, nodeSummary } from "./plan/summary";
 import { checkLiveCapacity } from "./xo/capacity";
 
-export const PROJECT_ROOT = path.resolve(__dirname, "..");
+/** Re-exported for the callers that import it from here. */
+export { PROJECT_ROOT };
 
 /** The whole program for one stack: configuration first, then resources, then the outputs. */
 export function runProgram(stack = pulumi.getStack(), rootDir = PROJECT_ROOT) {

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../components/config/errors";
 import { listStacks, stackFile } from "../components/config/sources";
-import { PROJECT_ROOT } from "../components/program";
+import { PROJECT_ROOT } from "../components/config/root";
 import { redact } from "./report";
 import { runStack } from "./runStack";
 import { summary } from "./summary";

@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT_ROOT } from "../components/program";
+import { PROJECT_ROOT } from "../components/config/root";
 import { loadStack, type LoadedStack } from "../components/config/load";
 import { profiles } from "../stacks/profiles";
 import { withCapacity } from "./capacityInventory";
