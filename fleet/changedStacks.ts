@@ -20,7 +20,8 @@ import { stackIdentity, type StackIdentity } from "../components/config/stackIde
 import { EXIT_OK, UsageError, type FleetDeps } from "./deps";
 
 export interface ChangedStacksArgs {
-  root: string;
+  /** The repository checkout (relative to the current directory); default: the project. */
+  root: string | null;
   all: boolean;
   only: "prod" | "nonprod" | null;
 }
@@ -94,9 +95,9 @@ export function stacksForChanges(
 }
 
 export async function changedStacksCommand(args: ChangedStacksArgs, deps: FleetDeps): Promise<number> {
-  const root = path.resolve(deps.rootDir, args.root);
+  const root = args.root === null ? deps.rootDir : path.resolve(args.root);
   if (!fs.existsSync(path.join(root, "stacks"))) {
-    throw new UsageError(`no stacks/ directory under '${args.root}'`);
+    throw new UsageError(`no stacks/ directory under '${args.root ?? root}'`);
   }
   const identities = listStacks(root).map((stack) => {
     if (!/^[A-Za-z0-9._-]+$/.test(stack)) {

@@ -164,13 +164,13 @@ export function buildProgram(deps: FleetDeps, done: (code: number) => void): Com
 
   settings(program.command("changed-stacks"))
     .description("the stacks a change touches: changed paths on stdin, a JSON array on stdout (docs/ci.md)")
-    .option("--root <dir>", "the repository checkout", ".")
+    .option("--root <dir>", "the repository checkout (default: this project)")
     .option("--all", "every stack, whatever changed (stdin is not read)")
     .addOption(
       new Option("--only <scope>", "only prod stacks, or only the others").choices(["prod", "nonprod"]),
     )
-    .action(async (o: { root: string; all?: boolean; only?: "prod" | "nonprod" }) => {
-      const args: ChangedStacksArgs = { root: o.root, all: o.all === true, only: o.only ?? null };
+    .action(async (o: { root?: string; all?: boolean; only?: "prod" | "nonprod" }) => {
+      const args: ChangedStacksArgs = { root: o.root ?? null, all: o.all === true, only: o.only ?? null };
       done(await (await import("./changedStacks")).changedStacksCommand(args, deps));
     });
 
