@@ -11,6 +11,7 @@ import { planWorkloads, type PlannedComponent } from "../workloads/plan";
 import type { ClusterPlan } from "../plan/types";
 import { checkCapacity, placeOnPool, type StackCapacity } from "../plan/capacityEstate";
 import { checkCollisions } from "./collisions";
+import { ENGINE_SOURCE, engineStackSource, type EngineConfig } from "./engine";
 import { ConfigError, configKey, type ConfigProblem } from "./errors";
 import { mergeLayers, sourceOf, type Layer, type Merged } from "./merge";
 import { poolsFor, type UseCaseProfile } from "./profile";
@@ -35,6 +36,11 @@ export interface LoadOptions {
   profiles: Record<string, UseCaseProfile>;
   /** Compare with the other stacks in stacks/ (default true). */
   crossCheck?: boolean;
+  /**
+   * This stack's own values as the engine handed them (engine.ts): used instead of reading its
+   * stack file. The other stacks of the cross-stack checks are always read from their files.
+   */
+  engine?: EngineConfig;
 }
 
 const PROFILE_SOURCE = (useCase: string) => `stacks/${useCase}.ts`;
@@ -61,9 +67,12 @@ function tryLoad(stack: string, options: LoadOptions): LoadedStack[] {
   }
 }
 
-function loadAlone(stack: string, { rootDir, profiles }: LoadOptions): LoadedStack {
+function loadAlone(stack: string, { rootDir, profiles, engine }: LoadOptions): LoadedStack {
   const problems: ConfigProblem[] = [];
-  const stackSource = readConfigFile(rootDir, stackFile(stack), problems);
+  const stackSource =
+    engine !== undefined
+      ? engineStackSource(engine, problems)
+      : readConfigFile(rootDir, stackFile(stack), problems);
   if (!stackSource) throw new ConfigError(stack, problems);
   const { environment, useCase } = stackSource.values;
 
@@ -116,7 +125,7 @@ function loadAlone(stack: string, { rootDir, profiles }: LoadOptions): LoadedSta
   const parsed = specSchema.safeParse(merged.values);
   if (!parsed.success) {
     problems.push(
-      ...parsed.error.issues.flatMap((issue) => schemaProblems(issue, merged, stackSource.file, layers)),
+      ...parsed.error.issues.flatMap((issue) => schemaProblems(issue, merged, stackSource.file, layers, stack)),
     );
     throw new ConfigError(stack, problems);
   }
@@ -134,7 +143,7 @@ function loadAlone(stack: string, { rootDir, profiles }: LoadOptions): LoadedSta
     if (!(error instanceof PlanProblems)) throw error;
     const found = error.problems.map((p) => ({
       key: configKey(p.path),
-      file: fileFor(merged, p.path, layers),
+      file: fileFor(merged, p.path, layers, stack),
       message: p.message,
     }));
     throw new ConfigError(stack, found);
@@ -159,13 +168,14 @@ function schemaProblems(
   merged: Merged,
   stackSource: string,
   layers: Layer[],
+  stack: string,
 ): ConfigProblem[] {
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((key) => {
       const path = [...issue.path.map(String), key];
       return {
         key: configKey(path),
-        file: fileFor(merged, path, layers),
+        file: fileFor(merged, path, layers, stack),
         message: "unknown key (misspelt?)",
       };
     });
@@ -175,11 +185,14 @@ function schemaProblems(
   const message =
     issue.code === "invalid_key" ? issue.issues.map((inner) => inner.message).join("; ") : issue.message;
   if (path.length === 0) return [{ key: configKey(["*"]), file: stackSource, message }];
-  return [{ key: configKey(path), file: fileFor(merged, path, layers), message }];
+  return [{ key: configKey(path), file: fileFor(merged, path, layers, stack), message }];
 }
 
 /** The file that set the value (or its nearest enclosing section), or where a missing one goes. */
-function fileFor(merged: Merged, path: (string | number)[], layers: Layer[]): string {
-  const files = layers.map((l) => l.source).filter((s) => s.endsWith(".yaml"));
+function fileFor(merged: Merged, path: (string | number)[], layers: Layer[], stack: string): string {
+  // Values from the engine: the place to add a missing one is still the stack file.
+  const files = layers
+    .map((l) => (l.source === ENGINE_SOURCE ? stackFile(stack) : l.source))
+    .filter((s) => s.endsWith(".yaml"));
   return sourceOf(merged.provenance, path) ?? `not set; add it to ${files.join(" or ")}`;
 }

@@ -75,17 +75,30 @@ export function readConfigFile(rootDir: string, file: string, problems: ConfigPr
     });
     return null;
   }
+  return namespaceValues(config ?? {}, file, problems);
+}
+
+/**
+ * This project's values from a Pulumi config map (`namespace:key` → value): other namespaces are
+ * left to their providers. Null (and the problems recorded) for an encrypted value or a key that
+ * names JavaScript's object prototype. `source` names where the map came from in messages.
+ */
+export function namespaceValues(
+  config: Record<string, unknown>,
+  source: string,
+  problems: ConfigProblem[],
+): ConfigFile | null {
+  const file = source;
   const values: Record<string, unknown> = {};
   const prototypeKeys: (string | number)[][] = [];
-  for (const [fullKey, value] of Object.entries(config ?? {})) {
+  for (const [fullKey, value] of Object.entries(config)) {
     const [namespace, key] = fullKey.split(":", 2);
     if (namespace !== NAMESPACE || key === undefined) continue;
     if (isPlainObject(value) && "secure" in value) {
       problems.push({
         key: fullKey,
         file,
-        message:
-          "holds an encrypted value; this project's keys carry no secrets (credentials come from the providers' settings)",
+        message: SECRET_REFUSED,
       });
       continue;
     }
@@ -102,6 +115,13 @@ export function readConfigFile(rootDir: string, file: string, problems: ConfigPr
   }
   return prototypeKeys.length > 0 ? null : { file, values };
 }
+
+/**
+ * Why a secret in this namespace is refused (docs/configuration.md → Secrets): its values reach
+ * cloud-init, VM tags, plan.json and plain stack outputs, so none of its keys may carry one.
+ */
+export const SECRET_REFUSED =
+  "holds an encrypted value; this project's keys carry no secrets (credentials come from the providers' settings)";
 
 /** Paths (from the namespace key down, into lists too) of every key in PROTOTYPE_KEYS. */
 function findPrototypeKeys(value: unknown, path: (string | number)[]): (string | number)[][] {
