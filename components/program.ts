@@ -41,9 +41,7 @@ export function engineConfig(): EngineConfig | undefined {
   // isConfigSecret is the SDK's own test of PULUMI_CONFIG_SECRET_KEYS (@pulumi/pulumi 3.248.0
   // runtime/config.js); marked @internal, so it is looked up rather than imported by type.
   const internal = runtimeConfig as unknown as { isConfigSecret?: (key: string) => boolean };
-  const secretKeys = new Set<string>(
-    JSON.parse(process.env.PULUMI_CONFIG_SECRET_KEYS || "[]") as string[],
-  );
+  const secretKeys = new Set<string>(JSON.parse(process.env.PULUMI_CONFIG_SECRET_KEYS || "[]") as string[]);
   const config: EngineConfig = {
     values: pulumi.runtime.allConfig(),
     isSecret: (key) => internal.isConfigSecret?.(key) === true || secretKeys.has(key),

@@ -24,7 +24,8 @@ export const DESCRIPTIONS: Record<string, string> = {
   "network.domain": "clusters live in `<usecase>.<env>.<domain>`",
   "network.resolvers": "DNS servers given to the nodes",
   "network.mtu": "XO network and node MTU",
-  "network.existingNetwork": "attach to this existing XO network (by name) instead of creating the VLAN network",
+  "network.existingNetwork":
+    "attach to this existing XO network (by name) instead of creating the VLAN network",
   "network.layout": "the fixed address blocks inside each subnet ([ip-plan.md](ip-plan.md))",
   "network.layout.reserved": "infrastructure addresses after the gateway",
   "network.layout.serverBlock": "addresses of the server block (the VIP first)",
@@ -44,11 +45,13 @@ export const DESCRIPTIONS: Record<string, string> = {
     "at least one OpenSSH public key line, parsed for real (sshpk): a placeholder body, a body of another type, DSA or RSA under 2048 bits is refused",
   "nodes.packages": "extra Debian/Ubuntu packages",
   "nodes.timezone": "an IANA zone name (`Europe/Paris`)",
-  pools: "the node pools by name; default from the use-case profile (`dev` shape in dev, `prod` shape elsewhere)",
+  pools:
+    "the node pools by name; default from the use-case profile (`dev` shape in dev, `prod` shape elsewhere)",
   "pools.<name>.role": "`server` (etcd and control plane) or `agent` (worker)",
   "pools.<name>.count": "nodes in the pool; a server pool needs an odd count",
   "pools.<name>.addressing": "`dhcp`: an ephemeral pool whose nodes take addresses from the DHCP range",
-  "pools.<name>.slot": "the worker block (static) or MAC group (dhcp) the pool owns, fixed so pools never move",
+  "pools.<name>.slot":
+    "the worker block (static) or MAC group (dhcp) the pool owns, fixed so pools never move",
   "pools.<name>.cpus": "vCPUs per node",
   "pools.<name>.memoryMiB": "memory per node (static: min = max)",
   "pools.<name>.diskGiB": "root disk per node",
@@ -71,12 +74,14 @@ export const DESCRIPTIONS: Record<string, string> = {
   "rke2.etcdSnapshotRetention": "etcd snapshots kept",
   "rke2.kubeVipImage": "kube-vip image for the API VIP (several servers)",
   rancher: "registration in Rancher ([rke2.md](rke2.md))",
-  "rancher.mode": "`import`: rancher2.Cluster and its manifest; `custom`: rancher2.ClusterV2 and the node command; `none`",
+  "rancher.mode":
+    "`import`: rancher2.Cluster and its manifest; `custom`: rancher2.ClusterV2 and the node command; `none`",
   "rancher.caChecksum": "sha256 of Rancher's CA certificate (its /cacerts), for a self-signed Rancher",
   "rancher.insecure": "skip TLS verification when fetching the registration manifest (prefer `caChecksum`)",
   "rancher.syncTimeout": "how long `pulumi up` waits for the cluster to become active in Rancher",
   "rancher.labels": "labels of the Rancher cluster (Kubernetes' own syntax)",
-  workloads: "`none` for a bare cluster, or the settings of the use case's workloads ([workloads.md](workloads.md))",
+  workloads:
+    "`none` for a bare cluster, or the settings of the use case's workloads ([workloads.md](workloads.md))",
   "workloads.components": "per component of the use case: on/off and value overrides",
   "workloads.components.<name>.enabled": "install the component; default as the profile says",
   "workloads.components.<name>.values":
@@ -87,7 +92,8 @@ export const DESCRIPTIONS: Record<string, string> = {
   "workloads.ingressController.podSelectors":
     "its pods' label sets; default RKE2's ingress-nginx and Traefik, so a switch keeps working",
   "workloads.storageClass": "StorageClass for persistent volumes; default the cluster's default",
-  "workloads.tlsSecretName": "TLS secret (in the workload namespace) for ingresses; TLS-only ingress is enforced",
+  "workloads.tlsSecretName":
+    "TLS secret (in the workload namespace) for ingresses; TLS-only ingress is enforced",
   critical:
     "`fleet destroy` refuses the stack and `fleet up` wants its name typed; default as `protect` ([operations.md](operations.md))",
   protect: "protect the cluster network from deletion; default `true` in `prod`",

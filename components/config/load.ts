@@ -125,7 +125,9 @@ function loadAlone(stack: string, { rootDir, profiles, engine }: LoadOptions): L
   const parsed = specSchema.safeParse(merged.values);
   if (!parsed.success) {
     problems.push(
-      ...parsed.error.issues.flatMap((issue) => schemaProblems(issue, merged, stackSource.file, layers, stack)),
+      ...parsed.error.issues.flatMap((issue) =>
+        schemaProblems(issue, merged, stackSource.file, layers, stack),
+      ),
     );
     throw new ConfigError(stack, problems);
   }
