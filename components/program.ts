@@ -9,7 +9,7 @@ import { profiles } from "../stacks/profiles";
 import { Cluster } from "./cluster/cluster";
 import { hasEngineValues, type EngineConfig } from "./config/engine";
 import { ConfigError } from "./config/errors";
-import { loadStack, type LoadedStack } from "./config/load";
+import { loadStack, type LoadedStack } from "./stack/load";
 import { PROJECT_ROOT } from "./config/root";
 import { networkSummary, nodeSummary } from "./plan/summary";
 import { checkLiveCapacity } from "./xo/capacity";

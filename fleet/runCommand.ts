@@ -13,7 +13,7 @@ import { ProgressView } from "./progress";
 import { anyFailed, runFleet, type FleetEvent, type StackResult, type StackRunner } from "./run";
 import { readFleet, selectStacks, type Action, type FleetStack } from "./select";
 import { plannedSteps } from "./steps";
-import { renderTable } from "./table";
+import { renderTable } from "../components/lib/table";
 import { formatChanges, formatDuration, redactSecrets } from "./text";
 
 export interface RunArgs {

@@ -7,7 +7,7 @@
  */
 import { NAMESPACE, type ConfigProblem } from "../components/config/errors";
 import { environmentFile, listStacks, readConfigFile, stackFile } from "../components/config/sources";
-import { SelectionError } from "./deps";
+import { SelectionError } from "./errors";
 
 export type Action = "preview" | "up" | "destroy";
 

@@ -3,7 +3,7 @@
  * their REST APIs, without Pulumi. Neither loads the Pulumi SDK.
  */
 import { ConfigError } from "../components/config/errors";
-import { loadStack, type LoadedStack } from "../components/config/load";
+import { loadStack, type LoadedStack } from "../components/stack/load";
 import { listStacks } from "../components/config/sources";
 import { profiles } from "../stacks/profiles";
 import { clusterFacts } from "./cluster";
@@ -25,7 +25,7 @@ import {
   snapshotName,
   snapshotVms,
 } from "./snapshot";
-import { renderTable } from "./table";
+import { renderTable } from "../components/lib/table";
 import { XoClient, XoError, xoSettingsFromEnv } from "./xoClient";
 
 export interface SnapshotArgs {

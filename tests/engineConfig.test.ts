@@ -12,7 +12,7 @@ import {
   type EngineConfig,
 } from "../components/config/engine";
 import { ConfigError } from "../components/config/errors";
-import { loadStack } from "../components/config/load";
+import { loadStack } from "../components/stack/load";
 import { PROJECT_ROOT } from "../components/config/root";
 import { engineConfig, runProgram } from "../components/program";
 import { inventoryFor } from "../render/inventory";

@@ -22,7 +22,7 @@ import {
   type FleetStack,
   type Selection,
 } from "../fleet/select";
-import { renderTable } from "../fleet/table";
+import { renderTable } from "../components/lib/table";
 import { firstErrorLine, formatChanges, formatDuration, redactSecrets } from "../fleet/text";
 import { envLayer, stackValues, useTempProjects } from "./helpers/fixtures";
 

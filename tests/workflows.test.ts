@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { loadStack } from "../components/config/load";
+import { loadStack } from "../components/stack/load";
 import { listStacks } from "../components/config/sources";
 import { PROJECT_ROOT } from "../components/config/root";
 import { main } from "../fleet/cli";
