@@ -152,7 +152,8 @@ function clip(line: string, width: number): string {
       i += escape[0].length - 1;
       continue;
     }
-    if (visible === width) return `${out}\x1b[0m`;
+    // Cut inside a coloured span: reset the colour (only if the line has any).
+    if (visible === width) return line.includes("\x1b[") ? `${out}\x1b[0m` : out;
     out += line[i];
     visible++;
   }

@@ -251,6 +251,19 @@ describe("progress", () => {
     expect(h.raw.join("")).not.toMatch(/\x1b\[\d+m/);
   });
 
+  test("a narrow terminal: each line of the live block fits on one row", async () => {
+    const h = harness({ tty: true, env: { NO_COLOR: "1" } });
+    h.deps.columns = 30;
+    expect(await main(["up", "legal-ai-dev", "--yes", "--skip-preview"], h.deps)).toBe(0);
+    const block = h.raw
+      .join("")
+      .replace(/\x1b\[\d*[FJ]/g, "\n")
+      .split("\n")
+      .filter((l) => l.startsWith("  legal-ai-dev"));
+    expect(block.length).toBeGreaterThan(0);
+    expect(block.filter((l) => l.length > 29)).toEqual([]);
+  });
+
   test("colourEnabled: a terminal without NO_COLOR and not TERM=dumb", () => {
     expect(colourEnabled({}, true)).toBe(true);
     expect(colourEnabled({}, false)).toBe(false);
