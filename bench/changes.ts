@@ -8,7 +8,7 @@
  * install-version pin that is its old `keepers`, exactly as tests/rancher.test.ts replays it — and
  * the comparison skips ignored inputs.
  */
-import type { LoadedStack } from "../components/config/load";
+import type { LoadedStack } from "../components/stack/load";
 import type { ClusterSpec } from "../components/config/schema";
 import { ConfigError } from "../components/config/errors";
 import { PlanProblems } from "../components/plan/problems";

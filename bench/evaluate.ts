@@ -4,7 +4,7 @@
  * split only so that the simulated XO can be given the loaded stack's inventory before the first
  * resource, as tests/helpers/program.ts does; keep the two in step.
  */
-import type { LoadedStack } from "../components/config/load";
+import type { LoadedStack } from "../components/stack/load";
 import { buildCluster, loadCurrentStack, PROJECT_ROOT } from "../components/program";
 import { inventoryFor, type SimulatedXo } from "../render/inventory";
 import type { RecordedResource } from "../render/mocks";

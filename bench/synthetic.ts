@@ -8,7 +8,7 @@
  * only in node count. 3 servers (the production shape), the rest in worker pools of at most 125.
  */
 import type { z } from "zod";
-import { loadStack, planStack, type LoadedStack } from "../components/config/load";
+import { loadStack, planStack, type LoadedStack } from "../components/stack/load";
 import { specSchema, type ClusterSpec, type PoolSpec } from "../components/config/schema";
 import { profiles } from "../stacks/profiles";
 

@@ -3,16 +3,19 @@
  * build the cluster, and shape the stack outputs. A configuration mistake ends the program
  * with a RunError: Pulumi prints its message without a stack trace.
  */
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { profiles } from "../stacks/profiles";
 import { Cluster } from "./cluster/cluster";
+import { hasEngineValues, type EngineConfig } from "./config/engine";
 import { ConfigError } from "./config/errors";
-import { loadStack, type LoadedStack } from "./config/load";
+import { loadStack, type LoadedStack } from "./stack/load";
+import { PROJECT_ROOT } from "./config/root";
 import { networkSummary, nodeSummary } from "./plan/summary";
 import { checkLiveCapacity } from "./xo/capacity";
 
-export const PROJECT_ROOT = path.resolve(__dirname, "..");
+/** Re-exported for the callers that import it from here. */
+export { PROJECT_ROOT };
 
 /** The whole program for one stack: configuration first, then resources, then the outputs. */
 export function runProgram(stack = pulumi.getStack(), rootDir = PROJECT_ROOT) {
@@ -29,9 +32,30 @@ export async function runProgramChecked(stack = pulumi.getStack(), rootDir = PRO
   return buildCluster(loaded);
 }
 
-export function loadCurrentStack(stack: string, rootDir: string): LoadedStack {
+/**
+ * The engine's configuration for this run, when it handed the program any key of this namespace
+ * (a real `pulumi preview/up`, or the Automation API); undefined under the mock runtime (the
+ * offline render, the tests), which then reads the stack file itself.
+ */
+export function engineConfig(): EngineConfig | undefined {
+  // isConfigSecret is the SDK's own test of PULUMI_CONFIG_SECRET_KEYS (@pulumi/pulumi 3.248.0
+  // runtime/config.js); marked @internal, so it is looked up rather than imported by type.
+  const internal = runtimeConfig as unknown as { isConfigSecret?: (key: string) => boolean };
+  const secretKeys = new Set<string>(JSON.parse(process.env.PULUMI_CONFIG_SECRET_KEYS || "[]") as string[]);
+  const config: EngineConfig = {
+    values: pulumi.runtime.allConfig(),
+    isSecret: (key) => internal.isConfigSecret?.(key) === true || secretKeys.has(key),
+  };
+  return hasEngineValues(config) ? config : undefined;
+}
+
+export function loadCurrentStack(
+  stack: string,
+  rootDir: string,
+  engine: EngineConfig | undefined = engineConfig(),
+): LoadedStack {
   try {
-    return loadStack(stack, { rootDir, profiles });
+    return loadStack(stack, { rootDir, profiles, ...(engine !== undefined ? { engine } : {}) });
   } catch (error) {
     if (error instanceof ConfigError) throw new pulumi.RunError(error.message);
     throw error;

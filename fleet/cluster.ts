@@ -2,35 +2,13 @@
  * What XO should show for one stack's cluster, derived from its loaded plan with the program's
  * own naming: the `cluster=<name>` VM tag, host names, MACs, the VLAN network's name.
  */
-import type { LoadedStack } from "../components/config/load";
+import type { LoadedStack } from "../components/stack/types";
 import { vmTags } from "../components/nodepool/vmArgs";
 import { networkName } from "../components/plan/naming";
-import { capacityFacts, type CapacityFacts } from "./doctorCapacity";
+import { capacityFacts } from "./doctorCapacity";
+import type { ClusterFacts } from "./doctorTypes";
 
-export interface ClusterFacts {
-  stack: string;
-  environment: string;
-  clusterName: string;
-  /** The VM tag that marks the cluster's VMs (`cluster=<name>`), as vmTags writes it. */
-  clusterTag: string;
-  hostnames: string[];
-  /** Lower-case MACs of every planned node. */
-  macs: string[];
-  /** MAC → host name. */
-  macOwner: Map<string, string>;
-  vlan: number;
-  /** Name of the XO network the cluster creates, or the existing network it attaches to. */
-  networkName: string;
-  existingNetwork: boolean;
-  xo: { pool: string; template: string; sr: string; pifDevice: string };
-  /** Each XO host a pool pins its nodes to (pools.<pool>.affinityHost), with those pools. */
-  affinityHosts: { host: string; pools: string[] }[];
-  rancherMode: "import" | "custom" | "none";
-  /** The environment layer file, for "set it in …" hints. */
-  environmentFile: string;
-  /** The stack's capacity plan (null without a capacity model): fleet/doctorCapacity.ts. */
-  capacity: CapacityFacts | null;
-}
+export type { ClusterFacts };
 
 export function clusterFacts(loaded: LoadedStack): ClusterFacts {
   const { plan, spec } = loaded;

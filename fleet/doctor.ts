@@ -4,30 +4,12 @@
  * create holds the cluster's host names or MACs, Rancher answers. Each check says what it saw
  * and what to do.
  */
-import type { ClusterFacts } from "./cluster";
-import type { HttpFetch } from "./http";
+import type { Check, CheckStatus, ClusterFacts, DoctorOptions } from "./doctorTypes";
 import { capacityChecks } from "./doctorCapacity";
+
+export type { Check, CheckStatus, DoctorOptions };
 import type { XoVm } from "./snapshot";
 import { anyOf, XoError, type XoClient } from "./xoClient";
-
-export type CheckStatus = "ok" | "fail" | "warn" | "skip";
-
-export interface Check {
-  name: string;
-  status: CheckStatus;
-  detail: string;
-  /** What to do about it (for fail and warn). */
-  fix?: string;
-}
-
-export interface DoctorOptions {
-  /** The XO client, or why there is none (e.g. XOA_URL unset). */
-  xo: XoClient | XoError;
-  xoUrl?: string;
-  rancher: { url: string | undefined; http: HttpFetch };
-  /** The stack is already up: VMs tagged for this cluster are expected, not leftovers. */
-  deployed: boolean;
-}
 
 interface Named {
   id: string;

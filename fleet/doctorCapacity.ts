@@ -9,21 +9,13 @@
  * virtual_allocation and physical_utilisation. The REST API lists them in the `hosts` and `srs`
  * collections.
  */
-import type { LoadedStack } from "../components/config/load";
+import type { LoadedStack } from "../components/stack/types";
 import { stackDemand } from "../components/plan/capacityDemand";
 import { shapeOf } from "../components/plan/capacityEstate";
-import type { ClusterFacts } from "./cluster";
-import type { Check, DoctorOptions } from "./doctor";
-import { anyOf, XoError, type XoClient } from "./xoClient";
+import type { CapacityFacts, Check, ClusterFacts, DoctorOptions } from "./doctorTypes";
 
-/** What the doctor needs of the stack's capacity plan (fleet/cluster.ts fills it from the loaded stack). */
-export interface CapacityFacts {
-  modelFile: string;
-  headroomPercent: number;
-  srRatio: number;
-  /** The stack's VMs with the host each one runs on. */
-  vms: { vm: string; host: string; memoryGiB: number; diskGiB: number }[];
-}
+export type { CapacityFacts };
+import { anyOf, XoError, type XoClient } from "./xoClient";
 
 export function capacityFacts(loaded: LoadedStack): CapacityFacts | null {
   const capacity = loaded.capacity;

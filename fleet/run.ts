@@ -3,8 +3,9 @@
  * failure is recorded and the others go on; the caller turns any failure into a non-zero exit.
  * The Pulumi side is a StackRunner (the Automation API in runner.ts, a fake in the tests).
  */
-import { firstErrorLine } from "./text";
 import type { Action, FleetStack } from "./select";
+import type { StepEvent } from "./steps";
+import { firstErrorLine } from "./text";
 
 /** Resource operation counts, keyed like Pulumi's OpMap (`create`, `update`, `same`, …). */
 export type Changes = Partial<Record<string, number>>;
@@ -13,10 +14,18 @@ export interface RunOutcome {
   changes: Changes;
 }
 
+/** What a run may ask of the runner besides the stack. */
+export interface RunnerOptions {
+  /** Refresh the state from the providers first (`pulumi … --refresh`). */
+  refresh?: boolean;
+  /** Each resource step as the engine reports it (progress). */
+  onStep?: (step: StepEvent) => void;
+}
+
 export interface StackRunner {
-  preview(stack: string, onOutput: (line: string) => void): Promise<RunOutcome>;
-  up(stack: string, onOutput: (line: string) => void): Promise<RunOutcome>;
-  destroy(stack: string, onOutput: (line: string) => void): Promise<RunOutcome>;
+  preview(stack: string, onOutput: (line: string) => void, options?: RunnerOptions): Promise<RunOutcome>;
+  up(stack: string, onOutput: (line: string) => void, options?: RunnerOptions): Promise<RunOutcome>;
+  destroy(stack: string, onOutput: (line: string) => void, options?: RunnerOptions): Promise<RunOutcome>;
 }
 
 export type StackStatus = "succeeded" | "failed";
@@ -35,6 +44,7 @@ export type FleetEvent =
   | { kind: "queued"; stack: string; position: number; total: number }
   | { kind: "started"; stack: string; running: number }
   | { kind: "output"; stack: string; line: string }
+  | { kind: "step"; stack: string; step: StepEvent }
   | { kind: "finished"; result: StackResult };
 
 export interface RunOptions {
@@ -45,6 +55,7 @@ export interface RunOptions {
   onEvent?: (event: FleetEvent) => void;
   /** Milliseconds clock (injectable for tests). */
   now?: () => number;
+  refresh?: boolean;
 }
 
 export async function runFleet(options: RunOptions): Promise<StackResult[]> {
@@ -65,7 +76,10 @@ export async function runFleet(options: RunOptions): Promise<StackResult[]> {
     onEvent({ kind: "started", stack, running });
     let result: StackResult;
     try {
-      const outcome = await runner[action](stack, (line) => onEvent({ kind: "output", stack, line }));
+      const outcome = await runner[action](stack, (line) => onEvent({ kind: "output", stack, line }), {
+        refresh: options.refresh === true,
+        onStep: (step) => onEvent({ kind: "step", stack, step }),
+      });
       result = {
         stack,
         action,

@@ -2,10 +2,12 @@
  * The real StackRunner: the Pulumi Automation API driving the Pulumi CLI on this project
  * (a local program in PROJECT_ROOT, stack files in stacks/ through `stackConfigDir`). Credentials
  * and the passphrase come from the environment, as for `pulumi` itself. Output is streamed line
- * by line to the caller.
+ * by line to the caller, and the engine's events become resource steps for the progress view.
+ * Only the commands that run Pulumi load this file (bin/fleet.ts imports it on demand).
  */
-import { LocalWorkspace, type OpMap, type Stack } from "@pulumi/pulumi/automation";
-import type { RunOutcome, StackRunner } from "./run";
+import { LocalWorkspace, type EngineEvent, type OpMap, type Stack } from "@pulumi/pulumi/automation";
+import type { RunnerOptions, RunOutcome, StackRunner } from "./run";
+import { stepOf } from "./steps";
 
 /** Splits streamed chunks into lines; `flush` emits a last unterminated line. */
 export function lineSplitter(onLine: (line: string) => void): { push(chunk: string): void; flush(): void } {
@@ -51,23 +53,31 @@ export function automationRunner(workDir: string): StackRunner {
   // existing one: destroying a stack that was never created is an error, not a new empty stack.
   const open = (stackName: string): Promise<Stack> =>
     LocalWorkspace.createOrSelectStack({ stackName, workDir });
+  const common = (push: (s: string) => void, options: RunnerOptions = {}) => ({
+    onOutput: push,
+    onEvent: (event: EngineEvent) => {
+      const step = stepOf(event);
+      if (step !== null) options.onStep?.(step);
+    },
+    ...(options.refresh === true ? { refresh: true } : {}),
+  });
   return {
-    preview: (stackName, onOutput) =>
+    preview: (stackName, onOutput, options) =>
       withOutput(onOutput, async (push) => {
         const stack = await open(stackName);
-        const result = await stack.preview({ onOutput: push });
+        const result = await stack.preview(common(push, options));
         return outcome(result.changeSummary);
       }),
-    up: (stackName, onOutput) =>
+    up: (stackName, onOutput, options) =>
       withOutput(onOutput, async (push) => {
         const stack = await open(stackName);
-        const result = await stack.up({ onOutput: push });
+        const result = await stack.up(common(push, options));
         return outcome(result.summary.resourceChanges);
       }),
-    destroy: (stackName, onOutput) =>
+    destroy: (stackName, onOutput, options) =>
       withOutput(onOutput, async (push) => {
         const stack = await LocalWorkspace.selectStack({ stackName, workDir });
-        const result = await stack.destroy({ onOutput: push });
+        const result = await stack.destroy(common(push, options));
         return outcome(result.summary.resourceChanges);
       }),
   };

@@ -7,6 +7,7 @@
  */
 import { NAMESPACE, type ConfigProblem } from "../components/config/errors";
 import { environmentFile, listStacks, readConfigFile, stackFile } from "../components/config/sources";
+import { SelectionError } from "./errors";
 
 export type Action = "preview" | "up" | "destroy";
 
@@ -29,12 +30,7 @@ export interface Selection {
   names: string[];
 }
 
-export class SelectionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "SelectionError";
-  }
-}
+export { SelectionError };
 
 /** The marker key: `cluster-orchestrator:critical: true` in a stack file or environment layer. */
 export const CRITICAL_KEY = `${NAMESPACE}:critical`;

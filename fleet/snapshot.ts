@@ -7,7 +7,7 @@
  * and prod clusters on the same XO pool share host names (`cluster1-server1`); they are used to
  * report planned nodes that have no VM.
  */
-import type { ClusterFacts } from "./cluster";
+import type { ClusterFacts } from "./doctorTypes";
 import { anyOf, resultId, type XoClient } from "./xoClient";
 
 export interface XoVm {

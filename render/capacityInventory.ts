@@ -3,7 +3,7 @@
  * stack's capacity model, so the render and the tests run the same preview-time check the
  * program runs against a real XO (which then reports its own figures).
  */
-import type { LoadedStack } from "../components/config/load";
+import type { LoadedStack } from "../components/stack/types";
 import { fakeId, type SimulatedXo } from "./inventory";
 
 const GiB = 1024 ** 3;

@@ -3,18 +3,15 @@
  * resource and SR, one row per stack or reservation, then asked / capacity / free) and as
  * plan.json carries it. docs/capacity.md explains the figures.
  */
-import type { LoadedStack } from "../components/config/load";
+import { tableLines } from "../components/lib/table";
+import type { LoadedStack } from "../components/stack/types";
 import type { PoolReport } from "../components/plan/capacity";
 import type { NodePlan } from "../components/plan/types";
 
+/** The consumer column left, the figures right-aligned. */
 function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  return rows.map((r) =>
-    r
-      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
-      .join("  ")
-      .trimEnd(),
-  );
+  const [header = [], ...body] = rows;
+  return tableLines(header, body, { rule: false, align: header.map((_, i) => (i === 0 ? "left" : "right")) });
 }
 
 const num = (n: number, unit: string) => (unit === "GiB" ? n.toFixed(1) : String(n));

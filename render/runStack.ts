@@ -5,8 +5,8 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { PROJECT_ROOT } from "../components/program";
-import { loadStack, type LoadedStack } from "../components/config/load";
+import { PROJECT_ROOT } from "../components/config/root";
+import { loadStack, type LoadedStack } from "../components/stack/load";
 import { profiles } from "../stacks/profiles";
 import { withCapacity } from "./capacityInventory";
 import { inventoryFor, type SimulatedXo } from "./inventory";

@@ -1,18 +1,9 @@
 /** The readable summary the render prints: resource tree, network, node table, DNS. */
+import { tableLines } from "../components/lib/table";
 import { capacityLines, nodeHost } from "./capacityTable";
 import type { RecordedResource } from "./mocks";
 import { sortedResources } from "./report";
 import type { StackRun } from "./runStack";
-
-function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  return rows.map((r) =>
-    r
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join("  ")
-      .trimEnd(),
-  );
-}
 
 function tree(resources: RecordedResource[]): string[] {
   const children = new Map<string | null, RecordedResource[]>();
@@ -31,8 +22,19 @@ function tree(resources: RecordedResource[]): string[] {
 export function summary(run: StackRun, outDir: string): string {
   const { plan } = run.loaded;
   const n = plan.network;
+  const nodeHeader = [
+    "HOSTNAME",
+    "POOL",
+    "ROLE",
+    "IP",
+    "MAC",
+    "CPU",
+    "MEM MiB",
+    "DISK GiB",
+    "DATA GiB",
+    "XO HOST",
+  ];
   const nodeRows = [
-    ["HOSTNAME", "POOL", "ROLE", "IP", "MAC", "CPU", "MEM MiB", "DISK GiB", "DATA GiB", "XO HOST"],
     ...plan.nodes.map((x) => [
       x.hostname + (x.bootstrap ? " *" : ""),
       x.pool,
@@ -63,7 +65,7 @@ export function summary(run: StackRun, outDir: string): string {
     `  Rancher mode ${run.loaded.spec.rancher.mode}`,
     "",
     `Nodes (${plan.nodes.length}; * = bootstrap server)`,
-    ...table(nodeRows).map((l) => `  ${l}`),
+    ...tableLines(nodeHeader, nodeRows, { rule: false }).map((l) => `  ${l}`),
     "",
     ...capacityLines(run.loaded),
     "",

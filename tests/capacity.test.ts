@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import fc from "fast-check";
 import { ConfigError } from "../components/config/errors";
-import { loadStack, type LoadedStack } from "../components/config/load";
+import { loadStack, type LoadedStack } from "../components/stack/load";
 import { listStacks } from "../components/config/sources";
 import { fitProblems, poolReport } from "../components/plan/capacity";
 import { reservedDemand, stackDemand } from "../components/plan/capacityDemand";

@@ -4,7 +4,7 @@
  * fail, warn and ok answers, a missing host, and the cases where the check cannot run.
  */
 import * as path from "path";
-import { loadStack } from "../components/config/load";
+import { loadStack } from "../components/stack/load";
 import { clusterFacts, type ClusterFacts } from "../fleet/cluster";
 import { capacityChecks } from "../fleet/doctorCapacity";
 import { nodeHttp } from "../fleet/http";

@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../components/config/errors";
-import { loadStack } from "../components/config/load";
+import { loadStack } from "../components/stack/load";
 import { PROJECT_ROOT, runProgramChecked } from "../components/program";
 import { withCapacity } from "../render/capacityInventory";
 import { fakeId, inventoryFor, type SimulatedXo } from "../render/inventory";

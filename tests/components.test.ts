@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "../components/cluster/cluster";
-import { loadStack } from "../components/config/load";
+import { loadStack } from "../components/stack/load";
 import { ClusterNetwork } from "../components/network/clusterNetwork";
 import { NodePool } from "../components/nodepool/nodePool";
 import { PROJECT_ROOT } from "../components/program";

@@ -4,10 +4,10 @@
  */
 import * as path from "path";
 import { ConfigError, type ConfigProblem } from "../components/config/errors";
-import { loadStack, type LoadedStack } from "../components/config/load";
+import { loadStack, type LoadedStack } from "../components/stack/load";
 import { mergeLayers, sourceOf } from "../components/config/merge";
 import { listStacks } from "../components/config/sources";
-import { overlaps, parseCidr } from "../components/plan/ipv4";
+import { overlaps, parseCidr } from "../components/lib/ipv4";
 import { profiles } from "../stacks/profiles";
 import {
   envLayer,

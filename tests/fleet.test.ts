@@ -7,7 +7,8 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { main, parseFleetArgs, summaryTable, type FleetDeps } from "../fleet/cli";
+import { main, type FleetDeps } from "../fleet/cli";
+import { summaryTable } from "../fleet/runCommand";
 import { confirm, type Prompt } from "../fleet/confirm";
 import { lineSplitter } from "../fleet/runner";
 import { anyFailed, runFleet, type FleetEvent, type RunOutcome, type StackRunner } from "../fleet/run";
@@ -21,7 +22,7 @@ import {
   type FleetStack,
   type Selection,
 } from "../fleet/select";
-import { renderTable } from "../fleet/table";
+import { renderTable } from "../components/lib/table";
 import { firstErrorLine, formatChanges, formatDuration, redactSecrets } from "../fleet/text";
 import { envLayer, stackValues, useTempProjects } from "./helpers/fixtures";
 
@@ -436,8 +437,10 @@ describe("fleet CLI: preview, up, destroy", () => {
         runner: new FakeRunner({ output: ["Updating (x)", "  + 3 to create"] }),
         logDir,
       });
-      expect(await main(["up", "--env", "dev"], h.deps)).toBe(0);
+      expect(await main(["up", "--env", "dev", "--yes"], h.deps)).toBe(0);
       expect(h.runner.calls).toEqual([
+        { action: "preview", stack: "healthcare-dev" },
+        { action: "preview", stack: "legal-ai-dev" },
         { action: "up", stack: "healthcare-dev" },
         { action: "up", stack: "legal-ai-dev" },
       ]);
@@ -451,6 +454,10 @@ describe("fleet CLI: preview, up, destroy", () => {
       expect(text).not.toContain("+ 3 to create"); // not streamed without --verbose
       const [run] = fs.readdirSync(logDir);
       expect(fs.readFileSync(path.join(logDir, run!, "legal-ai-dev.log"), "utf8")).toBe(
+        "Updating (x)\n  + 3 to create\n",
+      );
+      // The preview that ran first keeps its own log beside up's.
+      expect(fs.readFileSync(path.join(logDir, run!, "legal-ai-dev.preview.log"), "utf8")).toBe(
         "Updating (x)\n  + 3 to create\n",
       );
       // Issue 14 finding 11: only the operator reads the logs, whatever the umask.
@@ -482,7 +489,8 @@ describe("fleet CLI: preview, up, destroy", () => {
     for (const action of ["up", "destroy"]) {
       const again = harness(fleetProject());
       expect(await main([action], again.deps)).toBe(2);
-      expect(again.text()).toContain(`${action} needs --stack, --env, --use-case or --all`);
+      expect(again.text()).toContain(`${action} needs a stack name, --stack, --env, --use-case or --all`);
+      expect(again.text()).toContain(`Usage: fleet ${action} [options] [stacks...]`);
       expect(again.runner.calls).toEqual([]);
     }
   });
@@ -495,31 +503,55 @@ describe("fleet CLI: preview, up, destroy", () => {
   });
 
   test.each([
-    [["up", "--all", "--concurrency", "0"], "--concurrency must be a whole number"],
-    [["up", "--all", "--concurrency", "two"], "--concurrency must be a whole number"],
-    [["up", "--all", "--colour"], "Unknown option '--colour'"],
-    [["launch"], "unknown command 'launch'"],
-    [[], "missing command"],
-    [["up", "legal-ai-dev"], "unexpected argument 'legal-ai-dev'"],
-  ])("usage error %j", async (argv, message) => {
+    [["up", "--all", "--concurrency", "0"], "must be a whole number from 1 to 32", "up"],
+    [["up", "--all", "--concurrency", "two"], "must be a whole number from 1 to 32", "up"],
+    [["up", "--all", "--colour"], "unknown option '--colour'", "up"],
+    [["launch"], "unknown command 'launch'", null],
+    [[], "Usage: fleet [options] [command]", null],
+    // Issue 12: an option of another command is refused with this command's usage.
+    [["doctor", "legal-ai-dev", "--concurrency", "5"], "unknown option '--concurrency'", "doctor"],
+    [["doctor", "legal-ai-dev", "--al"], "unknown option '--al'", "doctor"],
+    [["snapshot", "legal-ai-dev", "--deployed"], "unknown option '--deployed'", "snapshot"],
+    [["preview", "--confirm-critical", "legal-ai-prod"], "unknown option '--confirm-critical'", "preview"],
+    [["destroy", "--all", "--skip-preview"], "unknown option '--skip-preview'", "destroy"],
+    [["up", "--all", "--stack", "legal-ai-dev"], "--all cannot be combined with a selection", "up"],
+    [["up", "legal-ai-dev", "--skip-preview"], "--skip-preview needs --yes", "up"],
+    [["doctor"], "missing required argument 'stack'", "doctor"],
+    [["up", "legal-ai-dev", "--yes", "--confirm-critical", "legal-ai-dev"], "not a critical stack", "up"],
+  ])("usage error %j", async (argv, message, command) => {
     const h = harness(fleetProject());
     expect(await main(argv, h.deps)).toBe(2);
     expect(h.err.join("\n")).toContain(message);
-    expect(h.err.join("\n")).toContain("usage: npm run fleet");
+    expect(h.err.join("\n")).toContain(
+      command === null ? "Usage: fleet [options] [command]" : `Usage: fleet ${command} [options]`,
+    );
     expect(h.runner.calls).toEqual([]);
   });
 
-  test("parseFleetArgs: repeatable selectors and defaults", () => {
-    expect(
-      parseFleetArgs(["up", "--env", "dev", "--env", "prod", "--use-case", "legal-ai", "-y"]),
-    ).toMatchObject({
-      command: "up",
-      env: ["dev", "prod"],
-      useCase: ["legal-ai"],
-      stack: [],
-      concurrency: 2,
-      yes: true,
-    });
+  test("repeatable selectors and positional stack names select together", async () => {
+    const h = harness(fleetProject());
+    expect(await main(["preview", "legal-ai-dev", "--stack", "healthcare-dev", "--env", "dev"], h.deps)).toBe(
+      0,
+    );
+    expect(h.runner.calls.map((c) => c.stack)).toEqual(["healthcare-dev", "legal-ai-dev"]);
+    const uc = harness(fleetProject());
+    expect(await main(["preview", "--env", "dev", "--env", "prod", "--use-case", "legal-ai"], uc.deps)).toBe(
+      0,
+    );
+    expect(uc.runner.calls.map((c) => c.stack)).toEqual(["legal-ai-dev", "legal-ai-prod"]);
+  });
+
+  test("--help and --version answer with exit 0 and run nothing", async () => {
+    const help = harness(fleetProject());
+    expect(await main(["up", "--help"], help.deps)).toBe(0);
+    expect(help.out.join("\n")).toContain("Usage: fleet up [options] [stacks...]");
+    expect(help.out.join("\n")).toContain("--confirm-critical <stack>");
+    expect(help.out.join("\n")).not.toContain("--deployed");
+    const version = harness(fleetProject());
+    version.deps.version = "9.8.7";
+    expect(await main(["--version"], version.deps)).toBe(0);
+    expect(version.out).toEqual(["9.8.7"]);
+    expect(version.runner.calls).toEqual([]);
   });
 
   test("destroy refuses a selection with a critical stack: nothing is destroyed, not even the others", async () => {
@@ -575,7 +607,7 @@ describe("fleet CLI: preview, up, destroy", () => {
       [{ XOA_URL: "wss://xo.lab", RANCHER_URL: "http://rancher.lab" }, "RANCHER_URL (use https://)"],
     ] as const) {
       const h = harness(fleetProject(), { env });
-      expect(await main(["up", "--stack", "legal-ai-dev"], h.deps)).toBe(1);
+      expect(await main(["up", "--stack", "legal-ai-dev", "--yes"], h.deps)).toBe(1);
       expect(h.runner.calls).toEqual([]);
       expect(h.text()).toContain(`${named} would send credentials unencrypted`);
       expect(h.text()).toContain("FLEET_ALLOW_PLAINTEXT=true");
@@ -583,7 +615,7 @@ describe("fleet CLI: preview, up, destroy", () => {
     const allowed = harness(fleetProject(), {
       env: { XOA_URL: "ws://xo.lab:80", XOA_TOKEN: "t0ken-value", FLEET_ALLOW_PLAINTEXT: "true" },
     });
-    expect(await main(["up", "--stack", "legal-ai-dev"], allowed.deps)).toBe(0);
+    expect(await main(["up", "--stack", "legal-ai-dev", "--yes"], allowed.deps)).toBe(0);
     const secure = harness(fleetProject(), {
       env: { XOA_URL: "wss://xo.lab", RANCHER_URL: "https://r.lab" },
     });
@@ -616,7 +648,7 @@ describe("fleet CLI: preview, up, destroy", () => {
           PULUMI_CONFIG_PASSPHRASE_FILE: passphraseFile,
         },
       });
-      expect(await main(["up", "--stack", "legal-ai-dev", "--verbose"], h.deps)).toBe(0);
+      expect(await main(["up", "--stack", "legal-ai-dev", "--verbose", "--yes"], h.deps)).toBe(0);
       const text = h.text();
       for (const secret of [
         "wJalrXUtnFEMI",
@@ -648,7 +680,9 @@ describe("fleet CLI: preview, up, destroy", () => {
       }),
       env: { XOA_PASSWORD: "hunter2-password" },
     });
-    expect(await main(["up", "--stack", "legal-ai-dev", "--verbose"], h.deps)).toBe(1);
+    expect(
+      await main(["up", "--stack", "legal-ai-dev", "--verbose", "--yes", "--skip-preview"], h.deps),
+    ).toBe(1);
     expect(h.text()).toContain("legal-ai-dev | connecting with [secret]");
     expect(h.text()).toContain("auth [secret] rejected");
     expect(h.text()).not.toContain("hunter2");

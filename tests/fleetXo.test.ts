@@ -5,7 +5,7 @@
  * and deleting snapshots, and every doctor check with its failure answers.
  */
 import * as path from "path";
-import { loadStack } from "../components/config/load";
+import { loadStack } from "../components/stack/load";
 import { profiles } from "../stacks/profiles";
 import { main, type FleetDeps } from "../fleet/cli";
 import { clusterFacts, type ClusterFacts } from "../fleet/cluster";

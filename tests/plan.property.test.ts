@@ -6,7 +6,7 @@ import * as assert from "assert";
 import fc from "fast-check";
 import type { ClusterSpec } from "../components/config/schema";
 import { planCluster } from "../components/plan/clusterPlan";
-import { contains, ipToNumber, parseCidr } from "../components/plan/ipv4";
+import { contains, ipToNumber, parseCidr } from "../components/lib/ipv4";
 import { isLocalUnicast } from "../components/plan/mac";
 import { isRfc1123Label } from "../components/plan/naming";
 import type { ClusterPlan, NodePlan } from "../components/plan/types";

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { nodeNetworkConfig } from "../cloud-init/nodeCloudInit";
-import { loadStack } from "../components/config/load";
+import { loadStack } from "../components/stack/load";
 import { listStacks } from "../components/config/sources";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT_ROOT, runProgram } from "../components/program";

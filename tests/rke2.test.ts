@@ -1,7 +1,7 @@
 /** RKE2 config per role, what cloud-init delivers for it, and the cluster-wide checks. */
 import { createHash } from "crypto";
 import { parse } from "yaml";
-import { loadStack } from "../components/config/load";
+import { loadStack } from "../components/stack/load";
 import { PROJECT_ROOT } from "../components/program";
 import { planCluster } from "../components/plan/clusterPlan";
 import { PlanProblems } from "../components/plan/problems";

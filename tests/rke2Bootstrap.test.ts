@@ -11,7 +11,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { loadStack } from "../components/config/load";
+import { loadStack } from "../components/stack/load";
 import { PROJECT_ROOT } from "../components/program";
 import { parseRancherNodeCommand, rancherAgentEnv } from "../components/rke2/rancherAgent";
 import { profiles } from "../stacks/profiles";

@@ -9,16 +9,16 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { loadStack } from "../components/config/load";
+import { loadStack } from "../components/stack/load";
 import { listStacks } from "../components/config/sources";
-import { PROJECT_ROOT } from "../components/program";
+import { PROJECT_ROOT } from "../components/config/root";
+import { main } from "../fleet/cli";
 import { profiles } from "../stacks/profiles";
 import { requireTool, run } from "./helpers/validators";
 
 const WORKFLOWS = path.join(PROJECT_ROOT, ".github", "workflows");
 const SCRIPT = path.join(PROJECT_ROOT, ".github", "scripts", "changed-stacks.sh");
 const VALIDATOR = path.join(PROJECT_ROOT, "node_modules", ".bin", "action-validator");
-const TSX = path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
 
 interface Step {
   uses?: string;
@@ -405,41 +405,45 @@ beforeAll(() => {
   bypass = writeStacks(BYPASS_FILES);
 });
 afterAll(() => {
-  const cached = [...identities.values()].map((file) => path.dirname(file));
-  for (const dir of [fixture, bypass, ...cached]) fs.rmSync(dir, { recursive: true, force: true });
+  for (const dir of [fixture, bypass]) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 /**
- * The script with the loader's reading of `root` computed once (bin/stack-environments.ts, the
- * same program the script runs), so the mapping tables do not start the loader per call. The
- * bypass and project tests run the script end to end (`viaLoader`).
+ * The mapping as the script runs it: `fleet changed-stacks` (the real loader), in-process for the
+ * tables' speed; `viaScript` runs .github/scripts/changed-stacks.sh end to end under bash.
  */
-const identities = new Map<string, string>();
-function identitiesOf(root: string): string {
-  let file = identities.get(root);
-  if (file === undefined) {
-    const result = spawnSync(TSX, [path.join(PROJECT_ROOT, "bin", "stack-environments.ts"), root], {
+function changedStacks(changed: string[], args: string[] = [], root = fixture, viaScript = false) {
+  if (viaScript) {
+    const result = spawnSync("bash", [SCRIPT, "--root", root, ...args], {
+      input: changed.join("\n"),
       encoding: "utf8",
     });
-    expect(result.status).toBe(0);
-    file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "identities-")), "identities.tsv");
-    fs.writeFileSync(file, result.stdout);
-    identities.set(root, file);
+    return Promise.resolve({
+      status: result.status,
+      stacks: result.status === 0 ? (JSON.parse(result.stdout) as string[]) : [],
+      stderr: result.stderr,
+    });
   }
-  return file;
-}
-
-function changedStacks(changed: string[], args: string[] = [], root = fixture, viaLoader = false) {
-  const cached = viaLoader ? [] : ["--identities", identitiesOf(root)];
-  const result = spawnSync("bash", [SCRIPT, "--root", root, ...cached, ...args], {
-    input: changed.join("\n"),
-    encoding: "utf8",
-  });
-  return {
-    status: result.status,
-    stacks: result.status === 0 ? (JSON.parse(result.stdout) as string[]) : [],
-    stderr: result.stderr,
-  };
+  const out: string[] = [];
+  const err: string[] = [];
+  return main(["changed-stacks", "--root", root, ...args], {
+    rootDir: PROJECT_ROOT,
+    env: {},
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    prompt: { interactive: false, ask: () => Promise.resolve("") },
+    runner: () => {
+      throw new Error("changed-stacks runs no Pulumi");
+    },
+    http: () => () => Promise.reject(new Error("no HTTP")),
+    now: () => new Date(0),
+    logDir: null,
+    stdin: () => Promise.resolve(changed.join("\n")),
+  }).then((status) => ({
+    status,
+    stacks: status === 0 ? (JSON.parse(out.join("\n")) as string[]) : [],
+    stderr: err.join("\n"),
+  }));
 }
 
 const ALL = ["billing-staging", "healthcare-dev", "healthcare-prod", "legal-ai-dev", "legal-ai-prod"];
@@ -481,83 +485,91 @@ describe("changed-stacks.sh", () => {
     ["a ./-prefixed path", ["./stacks/Pulumi.legal-ai-prod.yaml"], ["legal-ai-prod"]],
     ["a removed stack file", ["stacks/Pulumi.gone-dev.yaml"], []],
     ["a stack file plus docs", ["stacks/Pulumi.legal-ai-prod.yaml", "docs/nodes.md"], ["legal-ai-prod"]],
-  ])("%s", (_, changed, expected) => {
-    const result = changedStacks(changed);
+  ])("%s", async (_, changed, expected) => {
+    const result = await changedStacks(changed);
     expect(result.status).toBe(0);
     expect(result.stacks).toEqual(expected);
   });
 
-  test("--only splits prod from the rest; --all ignores the input", () => {
-    expect(changedStacks(["components/x.ts"], ["--only", "prod"]).stacks).toEqual([
+  test("--only splits prod from the rest; --all ignores the input", async () => {
+    expect((await changedStacks(["components/x.ts"], ["--only", "prod"])).stacks).toEqual([
       "healthcare-prod",
       "legal-ai-prod",
     ]);
-    expect(changedStacks(["components/x.ts"], ["--only", "nonprod"]).stacks).toEqual([
+    expect((await changedStacks(["components/x.ts"], ["--only", "nonprod"])).stacks).toEqual([
       "billing-staging",
       "healthcare-dev",
       "legal-ai-dev",
     ]);
-    expect(changedStacks([], ["--all"]).stacks).toEqual(ALL);
-    expect(changedStacks(["docs/x.md"], ["--all", "--only", "prod"]).stacks).toEqual([
+    expect((await changedStacks([], ["--all"])).stacks).toEqual(ALL);
+    expect((await changedStacks(["docs/x.md"], ["--all", "--only", "prod"])).stacks).toEqual([
       "healthcare-prod",
       "legal-ai-prod",
     ]);
   });
 
-  test("the proven prod bypasses and undeterminable stacks only ever reach the gated job", () => {
+  test("the proven prod bypasses and undeterminable stacks only ever reach the gated job", async () => {
     const all = Object.keys(BYPASS_FILES).sort();
     const gated = all.filter((s) => s !== "legal-ai-dev");
-    expect(changedStacks([], ["--all", "--only", "nonprod"], bypass, true)).toMatchObject({
+    expect(await changedStacks([], ["--all", "--only", "nonprod"], bypass, true)).toMatchObject({
       status: 0,
       stacks: ["legal-ai-dev"],
     });
-    expect(changedStacks([], ["--all", "--only", "prod"], bypass, true).stacks).toEqual(gated);
+    expect((await changedStacks([], ["--all", "--only", "prod"], bypass, true)).stacks).toEqual(gated);
     // The same reading, cached for speed (see changedStacks): each bypass file changed on its own: never in the non-prod list, always in the prod one.
     for (const stack of gated) {
       const file = `stacks/Pulumi.${stack}.yaml`;
-      expect([stack, changedStacks([file], ["--only", "nonprod"], bypass).stacks]).toEqual([stack, []]);
-      expect([stack, changedStacks([file], ["--only", "prod"], bypass).stacks]).toEqual([stack, [stack]]);
+      expect([stack, (await changedStacks([file], ["--only", "nonprod"], bypass)).stacks]).toEqual([
+        stack,
+        [],
+      ]);
+      expect([stack, (await changedStacks([file], ["--only", "prod"], bypass)).stacks]).toEqual([
+        stack,
+        [stack],
+      ]);
     }
     // An undeterminable stack is in every environment's and every use case's selection.
     const unknown = ["billing-dev", "payroll-dev", "records-dev"];
-    expect(changedStacks(["Pulumi.dev.yaml"], [], bypass).stacks).toEqual(
+    expect((await changedStacks(["Pulumi.dev.yaml"], [], bypass)).stacks).toEqual(
       [...unknown, "legal-ai-dev"].sort(),
     );
-    expect(changedStacks(["stacks/legal-ai.ts"], [], bypass).stacks).toEqual([
+    expect((await changedStacks(["stacks/legal-ai.ts"], [], bypass)).stacks).toEqual([
       "legal-ai-dev",
       "legal-ai-prod",
       "records-dev",
     ]);
   });
 
-  test("reports a removed stack on stderr and rejects bad arguments", () => {
-    expect(changedStacks(["stacks/Pulumi.gone-dev.yaml"]).stderr).toContain(
+  test("reports a removed stack on stderr and rejects bad arguments", async () => {
+    expect((await changedStacks(["stacks/Pulumi.gone-dev.yaml"])).stderr).toContain(
       "stacks/Pulumi.gone-dev.yaml no longer exists",
     );
-    expect(changedStacks([], ["--only", "staging"])).toMatchObject({
+    expect(await changedStacks([], ["--only", "staging"])).toMatchObject({
       status: 2,
-      stderr: expect.stringContaining("--only takes prod or nonprod"),
+      stderr: expect.stringContaining("Allowed choices are prod, nonprod"),
     });
-    expect(changedStacks([], ["--bogus"]).status).toBe(2);
-    expect(changedStacks([], [], path.join(fixture, "stacks"))).toMatchObject({
+    expect((await changedStacks([], ["--bogus"])).status).toBe(2);
+    expect(await changedStacks([], [], path.join(fixture, "stacks"))).toMatchObject({
       status: 2,
       stderr: expect.stringContaining("no stacks/ directory"),
     });
   });
 
-  test("on the project: the stacks, environments and use cases the config loader sees", () => {
+  test("on the project: the stacks, environments and use cases the config loader sees", async () => {
     const stacks = listStacks(PROJECT_ROOT);
-    expect(changedStacks([], ["--all"], PROJECT_ROOT, true).stacks).toEqual(stacks);
+    expect((await changedStacks([], ["--all"], PROJECT_ROOT, true)).stacks).toEqual(stacks);
     for (const stack of stacks) {
       const { spec } = loadStack(stack, { rootDir: PROJECT_ROOT, profiles, crossCheck: false });
-      expect(changedStacks([`Pulumi.${spec.environment}.yaml`], [], PROJECT_ROOT).stacks).toContain(stack);
-      expect(changedStacks([`stacks/${spec.useCase}.ts`], [], PROJECT_ROOT).stacks).toContain(stack);
+      expect((await changedStacks([`Pulumi.${spec.environment}.yaml`], [], PROJECT_ROOT)).stacks).toContain(
+        stack,
+      );
+      expect((await changedStacks([`stacks/${spec.useCase}.ts`], [], PROJECT_ROOT)).stacks).toContain(stack);
       const only = spec.environment === "prod" ? "prod" : "nonprod";
-      expect(changedStacks([], ["--all", "--only", only], PROJECT_ROOT).stacks).toContain(stack);
+      expect((await changedStacks([], ["--all", "--only", only], PROJECT_ROOT)).stacks).toContain(stack);
     }
   });
 
-  test("every file the program loads touches every stack (a use-case profile: its own stacks)", () => {
+  test("every file the program loads touches every stack (a use-case profile: its own stacks)", async () => {
     const stacks = listStacks(PROJECT_ROOT);
     const useCases = new Set(Object.keys(profiles));
     const files = [...programFiles(path.join(PROJECT_ROOT, "index.ts"))];
@@ -570,7 +582,7 @@ describe("changed-stacks.sh", () => {
         useCase !== undefined && useCases.has(useCase)
           ? stacks.filter((s) => s.startsWith(`${useCase}-`))
           : stacks;
-      expect([file, changedStacks([file], [], PROJECT_ROOT).stacks]).toEqual([file, expected]);
+      expect([file, (await changedStacks([file], [], PROJECT_ROOT)).stacks]).toEqual([file, expected]);
     }
     for (const file of [
       "Pulumi.yaml",
@@ -579,7 +591,7 @@ describe("changed-stacks.sh", () => {
       "tsconfig.json",
       "cloud-init/scripts/rke2-bootstrap.sh",
     ]) {
-      expect([file, changedStacks([file], [], PROJECT_ROOT).stacks]).toEqual([file, stacks]);
+      expect([file, (await changedStacks([file], [], PROJECT_ROOT)).stacks]).toEqual([file, stacks]);
     }
   });
 });

@@ -17,7 +17,7 @@ import * as pulumi from "@pulumi/pulumi";
 import fc from "fast-check";
 import { parse, stringify } from "yaml";
 import { ConfigError } from "../components/config/errors";
-import { loadStack } from "../components/config/load";
+import { loadStack } from "../components/stack/load";
 import { listStacks } from "../components/config/sources";
 import { PROJECT_ROOT } from "../components/program";
 import { CHARTS } from "../components/workloads/charts";

@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { nodeNetworkConfig, nodeUserData } from "../../cloud-init/nodeCloudInit";
-import type { LoadedStack } from "../config/load";
+import type { LoadedStack } from "../stack/load";
 import { ClusterNetwork } from "../network/clusterNetwork";
 import { NodePool } from "../nodepool/nodePool";
 import type { NodePlan } from "../plan/types";

@@ -4,7 +4,7 @@
  * CLI only. Objects are strict so a misspelt key is reported instead of silently ignored.
  */
 import { z } from "zod";
-import { isCidr, isIpv4 } from "../plan/ipv4";
+import { isCidr, isIpv4 } from "../lib/ipv4";
 import { labelKeyProblem, labelValueProblem, taintProblem } from "./kubeSyntax";
 import { sshKeyProblem } from "./sshKey";
 

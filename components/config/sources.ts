@@ -75,23 +75,36 @@ export function readConfigFile(rootDir: string, file: string, problems: ConfigPr
     });
     return null;
   }
+  return namespaceValues(config ?? {}, file, problems);
+}
+
+/**
+ * This project's values from a Pulumi config map (`namespace:key` → value): other namespaces are
+ * left to their providers. Null (and the problems recorded) for an encrypted value or a key that
+ * names JavaScript's object prototype. `source` names where the map came from in messages.
+ */
+export function namespaceValues(
+  config: Record<string, unknown>,
+  source: string,
+  problems: ConfigProblem[],
+): ConfigFile | null {
+  const file = source;
   const values: Record<string, unknown> = {};
   const prototypeKeys: (string | number)[][] = [];
-  for (const [fullKey, value] of Object.entries(config ?? {})) {
+  for (const [fullKey, value] of Object.entries(config)) {
     const [namespace, key] = fullKey.split(":", 2);
     if (namespace !== NAMESPACE || key === undefined) continue;
     if (isPlainObject(value) && "secure" in value) {
       problems.push({
         key: fullKey,
         file,
-        message:
-          "holds an encrypted value; this project's keys carry no secrets (credentials come from the providers' settings)",
+        message: SECRET_REFUSED,
       });
       continue;
     }
     // Assigning `__proto__` would replace the prototype instead of adding a key: checked first.
     prototypeKeys.push(...(PROTOTYPE_KEYS.has(key) ? [[key]] : findPrototypeKeys(value, [key])));
-    values[key] = value;
+    values[key] = typeof value === "string" ? decodeValue(value) : value;
   }
   for (const path of prototypeKeys) {
     problems.push({
@@ -102,6 +115,34 @@ export function readConfigFile(rootDir: string, file: string, problems: ConfigPr
   }
   return prototypeKeys.length > 0 ? null : { file, values };
 }
+
+/**
+ * One top-level value as Pulumi means it. The CLI writes every top-level value it touches back as
+ * a string (`pulumi stack init` turns `critical: true` into `"true"`; tests/engine/cli.engine.ts),
+ * and the engine hands them to the program as text: both sources decode the same way. Top-level keys of this namespace are objects or lists
+ * (JSON text), booleans (`critical`, `protect`) or names (`environment`, `useCase`, `workloads:
+ * none`); none is a number, so text that is not JSON structure or a boolean stays a string.
+ */
+export function decodeValue(raw: string): unknown {
+  const text = raw.trim();
+  if (text.startsWith("{") || text.startsWith("[")) {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return raw;
+    }
+  }
+  if (text === "true") return true;
+  if (text === "false") return false;
+  return raw;
+}
+
+/**
+ * Why a secret in this namespace is refused (docs/configuration.md → Secrets): its values reach
+ * cloud-init, VM tags, plan.json and plain stack outputs, so none of its keys may carry one.
+ */
+export const SECRET_REFUSED =
+  "holds an encrypted value; this project's keys carry no secrets (credentials come from the providers' settings)";
 
 /** Paths (from the namespace key down, into lists too) of every key in PROTOTYPE_KEYS. */
 function findPrototypeKeys(value: unknown, path: (string | number)[]): (string | number)[][] {

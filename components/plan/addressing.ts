@@ -4,7 +4,7 @@
  * removing a node never moves another one.
  */
 import type { LayoutSpec } from "../config/schema";
-import { contains, formatCidr, ipToNumber, numberToIp, parseCidr, type Cidr } from "./ipv4";
+import { contains, formatCidr, ipToNumber, numberToIp, parseCidr, type Cidr } from "../lib/ipv4";
 import type { Problem } from "./problems";
 import type { AddressBlock } from "./types";
 

@@ -6,13 +6,14 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError, configKey, type ConfigProblem } from "../config/errors";
-import type { LoadedStack } from "../config/load";
+import type { ClusterSpec } from "../config/schema";
 import { stackFile } from "../config/sources";
 import { fitProblems, poolReport, type PoolReport } from "./capacity";
 import { reservedDemand, stackDemand, type StackShape, type VmDemand } from "./capacityDemand";
 import { parseCapacityModel, type CapacityModel, type PoolCapacity } from "./capacityModel";
 import { placeNodes } from "./placement";
 import { PlanProblems, type Problem } from "./problems";
+import type { ClusterPlan } from "./types";
 
 /** What a loaded stack knows about its pool's capacity. */
 export interface StackCapacity {
@@ -22,6 +23,17 @@ export interface StackCapacity {
   /** Set by the estate check (loadStack with crossCheck): every VM on the pool, and the report. */
   vms?: VmDemand[];
   report?: PoolReport;
+}
+
+/**
+ * What the capacity check reads of a loaded stack (components/stack/types.ts's LoadedStack has
+ * more): a structural type, so the planner does not depend on the loader above it.
+ */
+export interface PlannedStack {
+  stack: string;
+  spec: ClusterSpec;
+  plan: ClusterPlan;
+  capacity?: StackCapacity;
 }
 
 const cache = new Map<string, ReturnType<typeof parseCapacityModel>>();
@@ -52,7 +64,7 @@ function keyIn(file: string, p: (string | number)[]): string {
  * The stack with its nodes placed and its pool's model attached (unchanged without a model).
  * Throws ConfigError for a broken model file, PlanProblems for the stack's own keys.
  */
-export function placeOnPool(loaded: LoadedStack, rootDir: string): LoadedStack {
+export function placeOnPool<T extends PlannedStack>(loaded: T, rootDir: string): T {
   const file = loaded.spec.capacity.model;
   if (file === undefined) return loaded;
   const read = readModel(rootDir, file);
@@ -81,7 +93,7 @@ export function placeOnPool(loaded: LoadedStack, rootDir: string): LoadedStack {
   return { ...loaded, plan: { ...loaded.plan, nodes }, capacity: { modelFile: file, pool } };
 }
 
-export function shapeOf(loaded: LoadedStack): StackShape {
+export function shapeOf(loaded: PlannedStack): StackShape {
   return {
     stack: loaded.stack,
     clusterNumber: loaded.spec.cluster.number,
@@ -92,7 +104,7 @@ export function shapeOf(loaded: LoadedStack): StackShape {
 }
 
 /** Every VM on the stack's pool: reservations, this stack, and the other stacks on the same XO pool. */
-export function estateDemand(self: LoadedStack, others: LoadedStack[], pool: PoolCapacity): VmDemand[] {
+export function estateDemand(self: PlannedStack, others: PlannedStack[], pool: PoolCapacity): VmDemand[] {
   const samePool = others.filter((o) => o.spec.xo.pool === self.spec.xo.pool && o.stack !== self.stack);
   return [
     ...reservedDemand(pool),
@@ -103,7 +115,7 @@ export function estateDemand(self: LoadedStack, others: LoadedStack[], pool: Poo
 }
 
 /** The estate-wide check; records the report on `self.capacity`. No model: nothing to check. */
-export function checkCapacity(self: LoadedStack, others: LoadedStack[]): ConfigProblem[] {
+export function checkCapacity(self: PlannedStack, others: PlannedStack[]): ConfigProblem[] {
   if (self.capacity === undefined) return [];
   const { pool, modelFile } = self.capacity;
   const vms = estateDemand(self, others, pool);

@@ -5,10 +5,10 @@
 import type { ClusterSpec, PoolSpec } from "../config/schema";
 import { blockToPlan, describeBlock, planLayout, type Block, type Layout } from "./addressing";
 import { dnsRecords, zoneFile } from "./dns";
-import { formatCidr, netmask, numberToIp } from "./ipv4";
+import { formatCidr, netmask, numberToIp } from "../lib/ipv4";
 import { dhcpMac, staticMac } from "./mac";
 import { checkHostnamePattern, clusterZone, hostname, isRfc1123Label } from "./naming";
-import { checkClusterSettings } from "../rke2/settings";
+import { checkClusterSettings } from "./clusterChecks";
 import { PlanProblems, type Problem } from "./problems";
 import type { ClusterPlan, NodePlan } from "./types";
 

@@ -4,7 +4,7 @@
  * first octet 0x02 for static nodes (followed by 00 and the four address bytes) and 0x06 for
  * DHCP nodes (followed by the pool slot and the four bytes of subnet network + index).
  */
-import { ipToNumber } from "./ipv4";
+import { ipToNumber } from "../lib/ipv4";
 
 function format(bytes: number[]): string {
   return bytes.map((b) => b.toString(16).padStart(2, "0")).join(":");

@@ -1,7 +1,6 @@
 /** The RKE2 settings of a cluster, from its spec and its use case's hardening. */
 import type { UseCaseProfile } from "../config/profile";
 import { rke2Schema, type ClusterSpec } from "../config/schema";
-import { overlaps, parseCidr } from "../plan/ipv4";
 import type { Problem } from "../plan/problems";
 import { sharedServerSettings, type Rke2Settings } from "./roleConfig";
 import { stringify } from "yaml";
@@ -17,50 +16,6 @@ export function rke2Settings(spec: ClusterSpec, profile: UseCaseProfile): Rke2Se
     systemDefaultRegistry: spec.rke2.systemDefaultRegistry ?? null,
     auditLog: profile.hardening.auditLog,
   };
-}
-
-/** Pod and service ranges must not overlap each other or the node network; Rancher TLS is one choice. */
-export function checkClusterSettings(spec: ClusterSpec, problems: Problem[]): void {
-  const supernet = parseCidr(spec.network.supernet);
-  const pods = parseCidr(spec.rke2.clusterCidr);
-  const services = parseCidr(spec.rke2.serviceCidr);
-  if (overlaps(pods, services)) {
-    problems.push({
-      path: ["rke2", "serviceCidr"],
-      message: `${spec.rke2.serviceCidr} overlaps rke2.clusterCidr ${spec.rke2.clusterCidr}`,
-    });
-  }
-  for (const [key, range] of [
-    ["clusterCidr", pods],
-    ["serviceCidr", services],
-  ] as const) {
-    const clash = [
-      spec.network.supernet,
-      ...(spec.cluster.cidr !== undefined ? [spec.cluster.cidr] : []),
-    ].find((c) => overlaps(range, parseCidr(c)));
-    if (clash !== undefined || overlaps(range, supernet)) {
-      problems.push({
-        path: ["rke2", key],
-        message: `${spec.rke2[key]} overlaps the node network ${clash ?? spec.network.supernet}`,
-      });
-    }
-  }
-  // Node installs must not trust the network (issue 14 finding 6): https unless opted out.
-  for (const key of ["installUrl", "artifactUrl", "registryMirror"] as const) {
-    const value = spec.rke2[key];
-    if (value !== undefined && value.startsWith("http://") && !spec.rke2.allowInsecureHttp) {
-      problems.push({
-        path: ["rke2", key],
-        message: `${value} is plain http: nodes would install what anyone on the path sends; use https, or set rke2.allowInsecureHttp: true for a lab mirror`,
-      });
-    }
-  }
-  if (spec.rancher.caChecksum !== undefined && spec.rancher.insecure) {
-    problems.push({
-      path: ["rancher", "insecure"],
-      message: "set either rancher.caChecksum or rancher.insecure, not both",
-    });
-  }
 }
 
 /**

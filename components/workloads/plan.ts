@@ -4,7 +4,7 @@
  */
 import type { UseCaseProfile } from "../config/profile";
 import type { ClusterSpec, WorkloadSettings } from "../config/schema";
-import { ipToNumber, numberToIp } from "../plan/ipv4";
+import { ipToNumber, numberToIp } from "../lib/ipv4";
 import type { Problem } from "../plan/problems";
 import type { ClusterPlan } from "../plan/types";
 import { guardRails, namespaceObject, QUOTA_BY_ENVIRONMENT } from "./guardrails";

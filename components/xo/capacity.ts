@@ -9,7 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as xo from "@vates/pulumi-xenorchestra";
 import { formatProblems } from "../config/errors";
-import type { LoadedStack } from "../config/load";
+import type { LoadedStack } from "../stack/types";
 import { configKey } from "../config/errors";
 import { stackFile } from "../config/sources";
 import { fitProblems, poolReport } from "../plan/capacity";

@@ -94,15 +94,6 @@ const OTHER_STACKS = fs
   .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
   .filter((s): s is string => s !== undefined && s !== STACK)
   .sort();
-/**
- * KNOWN DEFECT, found by this lane (routed to the configuration owner): `pulumi stack init` (and
- * `config set`, or any command that adds the encryption salt) rewrites the stack file and writes
- * every top-level value as a string, so `cluster-orchestrator:critical: true` becomes "true",
- * which the schema (z.boolean) rejects and fleet's criticalOf ignores. Remove from this list when
- * the loader reads top-level scalars as Pulumi does ("true"/"false", numbers).
- */
-const STRINGIFIED_SCALAR_DEFECT = ["healthcare-prod"];
-
 function runsToFirstProviderCall(stack: string) {
   expect(ws.pulumi(["stack", "init", stack]).status).toBe(0);
   const r = ws.pulumi(["preview", "--stack", stack]);
@@ -121,16 +112,12 @@ test("the stacks cover dev and prod", () => {
   );
 });
 
-test.each(OTHER_STACKS.filter((s) => !STRINGIFIED_SCALAR_DEFECT.includes(s)))(
-  "%s loads its layers through the CLI and runs to its first provider call",
-  (stack) => runsToFirstProviderCall(stack),
+test.each(OTHER_STACKS)("%s loads its layers through the CLI and runs to its first provider call", (stack) =>
+  runsToFirstProviderCall(stack),
 );
 
-test.failing.each(STRINGIFIED_SCALAR_DEFECT)(
-  "KNOWN DEFECT: %s fails its configuration once the CLI has rewritten its stack file",
-  (stack) => runsToFirstProviderCall(stack),
-);
-
+// Found by this lane: the loader now reads such values as Pulumi does (components/config/sources.ts
+// decodeValue; tests/engineConfig.test.ts), so healthcare-prod above runs like the others.
 test("the CLI writes top-level stack config values back as strings (what the loader must accept)", () => {
   const file = path.join(ws.dir, "stacks", "Pulumi.healthcare-prod.yaml");
   expect(fs.readFileSync(path.join(REPO, "stacks", "Pulumi.healthcare-prod.yaml"), "utf8")).toMatch(

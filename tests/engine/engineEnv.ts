@@ -32,6 +32,7 @@ const PROJECT_FILES = [
   "Pulumi.yaml",
   "Pulumi.dev.yaml",
   "Pulumi.prod.yaml",
+  "xo-pools.yaml",
   "index.ts",
   "package.json",
   "tsconfig.json",

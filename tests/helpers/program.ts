@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runProgram, PROJECT_ROOT } from "../../components/program";
-import { loadStack } from "../../components/config/load";
+import { loadStack } from "../../components/stack/load";
 import { profiles } from "../../stacks/profiles";
 import { inventoryFor } from "../../render/inventory";
 import { isMockSecret, type RecordedResource } from "../../render/mocks";

@@ -1,4 +1,8 @@
-/** IPv4 arithmetic on plain numbers, parsing and printing through the ip-address library. */
+/**
+ * The project's one IPv4 module: arithmetic on plain numbers, parsing and printing through the
+ * ip-address library. components/lib/ holds pure helpers that import nothing of the project, so
+ * every layer (config, plan, renderers, components, fleet, render, the policy pack) may use them.
+ */
 import { Address4 } from "ip-address";
 
 export interface Cidr {
@@ -56,4 +60,9 @@ export function contains(cidr: Cidr, address: number): boolean {
 
 export function overlaps(a: Cidr, b: Cidr): boolean {
   return a.network < b.network + b.size && b.network < a.network + a.size;
+}
+
+/** True when `inner` (as a range of addresses) lies entirely inside `outer`. */
+export function within(inner: Cidr, outer: Cidr): boolean {
+  return inner.network >= outer.network && inner.network + inner.size <= outer.network + outer.size;
 }

@@ -3,10 +3,10 @@
  * environment; VLANs, subnets and MACs must be unique among all stacks on the same XO pool,
  * because they share its PIFs, its layer 2 and XO's duplicate-MAC check.
  */
-import { overlaps, parseCidr } from "../plan/ipv4";
-import { configKey, type ConfigProblem } from "./errors";
-import type { LoadedStack } from "./load";
-import { stackFile } from "./sources";
+import { overlaps, parseCidr } from "../lib/ipv4";
+import { configKey, type ConfigProblem } from "../config/errors";
+import { stackFile } from "../config/sources";
+import type { LoadedStack } from "./types";
 
 export function checkCollisions(self: LoadedStack, others: LoadedStack[]): ConfigProblem[] {
   const problems: ConfigProblem[] = [];

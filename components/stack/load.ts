@@ -1,42 +1,28 @@
 /**
+ * components/stack/ decides everything about one stack before any resource exists: it composes
+ * the layers (config/), validates them with the one schema, plans the cluster (plan/) and its
+ * workloads (workloads/plan.ts), places it on its XO pool and checks it against the other stacks.
+ *
  * Loads one stack's configuration: code defaults < use-case profile < environment layer
- * (Pulumi.<env>.yaml, chosen by the stack's `environment` key) < stack file. Validates it with
- * the one schema, plans the cluster, and checks it against the other stacks. Every problem is
- * collected and thrown once as a ConfigError, before any resource exists.
+ * (Pulumi.<env>.yaml, chosen by the stack's `environment` key) < stack file (or, under the CLI,
+ * the engine's values). Every problem is collected and thrown once as a ConfigError.
  */
 import type { z } from "zod";
+import { ENGINE_SOURCE, engineStackSource } from "../config/engine";
+import { ConfigError, configKey, type ConfigProblem } from "../config/errors";
+import { mergeLayers, sourceOf, type Layer, type Merged } from "../config/merge";
+import { poolsFor, type UseCaseProfile } from "../config/profile";
+import { specSchema, type ClusterSpec } from "../config/schema";
+import { environmentFile, listEnvironments, listStacks, readConfigFile, stackFile } from "../config/sources";
+import { checkCapacity, placeOnPool } from "../plan/capacityEstate";
 import { planCluster } from "../plan/clusterPlan";
 import { PlanProblems, type Problem } from "../plan/problems";
-import { planWorkloads, type PlannedComponent } from "../workloads/plan";
-import type { ClusterPlan } from "../plan/types";
-import { checkCapacity, placeOnPool, type StackCapacity } from "../plan/capacityEstate";
 import { checkCustomMode } from "../rke2/settings";
+import { planWorkloads } from "../workloads/plan";
 import { checkCollisions } from "./collisions";
-import { ConfigError, configKey, type ConfigProblem } from "./errors";
-import { mergeLayers, sourceOf, type Layer, type Merged } from "./merge";
-import { poolsFor, type UseCaseProfile } from "./profile";
-import { specSchema, type ClusterSpec } from "./schema";
-import { environmentFile, listEnvironments, listStacks, readConfigFile, stackFile } from "./sources";
+import type { LoadedStack, LoadOptions } from "./types";
 
-export interface LoadedStack {
-  stack: string;
-  spec: ClusterSpec;
-  plan: ClusterPlan;
-  profile: UseCaseProfile;
-  /** Enabled workload components in install order (empty with `workloads: none`). */
-  workloads: PlannedComponent[];
-  /** The files that were merged, lowest first. */
-  files: string[];
-  /** The XO pool's capacity model and, after the cross-stack check, the estate report (docs/capacity.md). */
-  capacity?: StackCapacity;
-}
-
-export interface LoadOptions {
-  rootDir: string;
-  profiles: Record<string, UseCaseProfile>;
-  /** Compare with the other stacks in stacks/ (default true). */
-  crossCheck?: boolean;
-}
+export type { LoadedStack, LoadOptions };
 
 const PROFILE_SOURCE = (useCase: string) => `stacks/${useCase}.ts`;
 
@@ -62,9 +48,12 @@ function tryLoad(stack: string, options: LoadOptions): LoadedStack[] {
   }
 }
 
-function loadAlone(stack: string, { rootDir, profiles }: LoadOptions): LoadedStack {
+function loadAlone(stack: string, { rootDir, profiles, engine }: LoadOptions): LoadedStack {
   const problems: ConfigProblem[] = [];
-  const stackSource = readConfigFile(rootDir, stackFile(stack), problems);
+  const stackSource =
+    engine !== undefined
+      ? engineStackSource(engine, problems)
+      : readConfigFile(rootDir, stackFile(stack), problems);
   if (!stackSource) throw new ConfigError(stack, problems);
   const { environment, useCase } = stackSource.values;
 
@@ -117,7 +106,9 @@ function loadAlone(stack: string, { rootDir, profiles }: LoadOptions): LoadedSta
   const parsed = specSchema.safeParse(merged.values);
   if (!parsed.success) {
     problems.push(
-      ...parsed.error.issues.flatMap((issue) => schemaProblems(issue, merged, stackSource.file, layers)),
+      ...parsed.error.issues.flatMap((issue) =>
+        schemaProblems(issue, merged, stackSource.file, layers, stack),
+      ),
     );
     throw new ConfigError(stack, problems);
   }
@@ -135,7 +126,7 @@ function loadAlone(stack: string, { rootDir, profiles }: LoadOptions): LoadedSta
     if (!(error instanceof PlanProblems)) throw error;
     const found = error.problems.map((p) => ({
       key: configKey(p.path),
-      file: fileFor(merged, p.path, layers),
+      file: fileFor(merged, p.path, layers, stack),
       message: p.message,
     }));
     throw new ConfigError(stack, found);
@@ -161,13 +152,14 @@ function schemaProblems(
   merged: Merged,
   stackSource: string,
   layers: Layer[],
+  stack: string,
 ): ConfigProblem[] {
   if (issue.code === "unrecognized_keys") {
     return issue.keys.map((key) => {
       const path = [...issue.path.map(String), key];
       return {
         key: configKey(path),
-        file: fileFor(merged, path, layers),
+        file: fileFor(merged, path, layers, stack),
         message: "unknown key (misspelt?)",
       };
     });
@@ -177,11 +169,14 @@ function schemaProblems(
   const message =
     issue.code === "invalid_key" ? issue.issues.map((inner) => inner.message).join("; ") : issue.message;
   if (path.length === 0) return [{ key: configKey(["*"]), file: stackSource, message }];
-  return [{ key: configKey(path), file: fileFor(merged, path, layers), message }];
+  return [{ key: configKey(path), file: fileFor(merged, path, layers, stack), message }];
 }
 
 /** The file that set the value (or its nearest enclosing section), or where a missing one goes. */
-function fileFor(merged: Merged, path: (string | number)[], layers: Layer[]): string {
-  const files = layers.map((l) => l.source).filter((s) => s.endsWith(".yaml"));
+function fileFor(merged: Merged, path: (string | number)[], layers: Layer[], stack: string): string {
+  // Values from the engine: the place to add a missing one is still the stack file.
+  const files = layers
+    .map((l) => (l.source === ENGINE_SOURCE ? stackFile(stack) : l.source))
+    .filter((s) => s.endsWith(".yaml"));
   return sourceOf(merged.provenance, path) ?? `not set; add it to ${files.join(" or ")}`;
 }
