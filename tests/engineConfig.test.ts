@@ -52,7 +52,13 @@ test("the engine's values are the stack layer: they win over what the stack file
   });
   const loaded = loadStack("legal-ai-dev", { rootDir: PROJECT_ROOT, profiles, engine: engine(values) });
   expect(loaded.plan.nodes.filter((n) => n.pool === "worker")).toHaveLength(4);
-  expect(loaded.files).toEqual(["stacks/legal-ai.ts", "Pulumi.dev.yaml", ENGINE_SOURCE]);
+  // environment, useCase and cluster are what the stack file says; pools is the engine's own.
+  expect(loaded.files).toEqual([
+    "stacks/legal-ai.ts",
+    "Pulumi.dev.yaml",
+    "stacks/Pulumi.legal-ai-dev.yaml",
+    ENGINE_SOURCE,
+  ]);
   // The file itself says 2: the file-reading loader (the offline render) still sees that.
   const fromFile = loadStack("legal-ai-dev", { rootDir: PROJECT_ROOT, profiles });
   expect(fromFile.plan.nodes.filter((n) => n.pool === "worker")).toHaveLength(2);
@@ -79,6 +85,18 @@ test("errors name the key and say the value came from the engine; a missing key 
     loadStack("legal-ai-dev", { rootDir: PROJECT_ROOT, profiles, engine: engine(missing) }),
   ).toThrow(
     /cluster-orchestrator:useCase \(not set; add it to Pulumi\.dev\.yaml or stacks\/Pulumi\.legal-ai-dev\.yaml\)/,
+  );
+});
+
+test("under the CLI, a mistake in the stack file still names the stack file (the engine hands the same value)", () => {
+  const dir = copyProjectConfig();
+  const file = path.join(dir, "stacks", "Pulumi.legal-ai-dev.yaml");
+  const text = fs.readFileSync(file, "utf8");
+  fs.writeFileSync(file, `${text.trimEnd()}\n  cluster-orchestrator:rke2:\n    cni: flannel\n`);
+  // What the CLI hands the program for that file: each top-level value as text, objects as JSON.
+  const values = legalAiDev({ "cluster-orchestrator:rke2": JSON.stringify({ cni: "flannel" }) });
+  expect(() => loadStack("legal-ai-dev", { rootDir: dir, profiles, engine: engine(values) })).toThrow(
+    /cluster-orchestrator:rke2\.cni \(stacks\/Pulumi\.legal-ai-dev\.yaml\)/,
   );
 });
 

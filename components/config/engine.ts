@@ -10,6 +10,7 @@
  * their keys listed separately (PULUMI_CONFIG_SECRET_KEYS).
  */
 import { configKey, NAMESPACE, type ConfigProblem } from "./errors";
+import type { Layer } from "./merge";
 import { namespaceValues, SECRET_REFUSED, type ConfigFile } from "./sources";
 
 /** How messages name values that came from the engine. */
@@ -48,4 +49,39 @@ export function engineStackSource(config: EngineConfig, problems: ConfigProblem[
     decoded[fullKey] = raw;
   }
   return namespaceValues(decoded, ENGINE_SOURCE, problems);
+}
+
+/**
+ * The engine's values as layers, each named by where it came from: a value equal to what the
+ * stack file says is the stack file's (so a mistake there names the file to fix, as the offline
+ * render does); any other (ESC, `--config-file`, Automation API) is the engine's. `fromFile` is
+ * the stack file as read from disk, or null when there is none.
+ */
+export function engineLayers(engineSource: ConfigFile, fromFile: ConfigFile | null): Layer[] {
+  const own: Record<string, unknown> = {};
+  const other: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(engineSource.values)) {
+    const same = fromFile !== null && key in fromFile.values && sameData(fromFile.values[key], value);
+    (same ? own : other)[key] = value;
+  }
+  return [
+    ...(fromFile !== null && Object.keys(own).length > 0 ? [{ source: fromFile.file, values: own }] : []),
+    ...(Object.keys(other).length > 0 ? [{ source: ENGINE_SOURCE, values: other }] : []),
+  ];
+}
+
+/** Equal as configuration data (JSON-like), whatever the objects' prototypes or key order. */
+function sameData(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+}
+
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+    );
+  return value;
 }

@@ -8,7 +8,7 @@
  * the engine's values). Every problem is collected and thrown once as a ConfigError.
  */
 import type { z } from "zod";
-import { ENGINE_SOURCE, engineStackSource } from "../config/engine";
+import { ENGINE_SOURCE, engineLayers, engineStackSource } from "../config/engine";
 import { ConfigError, configKey, type ConfigProblem } from "../config/errors";
 import { mergeLayers, sourceOf, type Layer, type Merged } from "../config/merge";
 import { poolsFor, type UseCaseProfile } from "../config/profile";
@@ -56,6 +56,12 @@ function loadAlone(stack: string, { rootDir, profiles, engine }: LoadOptions): L
       : readConfigFile(rootDir, stackFile(stack), problems);
   if (!stackSource) throw new ConfigError(stack, problems);
   const { environment, useCase } = stackSource.values;
+  // Under the CLI, values the stack file holds are still named by the file.
+  const stackLayers =
+    engine !== undefined
+      ? engineLayers(stackSource, readConfigFile(rootDir, stackFile(stack), []))
+      : [{ source: stackSource.file, values: stackSource.values }];
+  const sourceOfKey = (key: string) => stackLayers.find((l) => key in l.values)?.source ?? stackSource.file;
 
   const layers: Layer[] = [];
   let profile: UseCaseProfile | undefined;
@@ -69,7 +75,7 @@ function loadAlone(stack: string, { rootDir, profiles, engine }: LoadOptions): L
     else
       problems.push({
         key: configKey(["useCase"]),
-        file: stackSource.file,
+        file: sourceOfKey("useCase"),
         message: `unknown use case '${useCase}'; known: ${Object.keys(profiles).sort().join(", ")}`,
       });
   }
@@ -80,7 +86,7 @@ function loadAlone(stack: string, { rootDir, profiles, engine }: LoadOptions): L
   ) {
     problems.push({
       key: configKey(["useCase"]),
-      file: stackSource.file,
+      file: sourceOfKey("useCase"),
       message: `stack '${stack}' must be named <useCase>-<environment> ('${useCase}-${environment}')`,
     });
   }
@@ -90,7 +96,7 @@ function loadAlone(stack: string, { rootDir, profiles, engine }: LoadOptions): L
       // The keys the layer would have set are consequences, not separate mistakes: stop here.
       problems.push({
         key: configKey(["environment"]),
-        file: stackSource.file,
+        file: sourceOfKey("environment"),
         message: `environment '${environment}' has no layer ${environmentFile(environment)}; layers that exist: ${known.join(", ") || "none"}`,
       });
       throw new ConfigError(stack, problems);
@@ -100,7 +106,7 @@ function loadAlone(stack: string, { rootDir, profiles, engine }: LoadOptions): L
     if (!envSource) throw new ConfigError(stack, problems);
     layers.push({ source: envSource.file, values: envSource.values });
   }
-  layers.push({ source: stackSource.file, values: stackSource.values });
+  layers.push(...stackLayers);
 
   const merged = mergeLayers(layers);
   const parsed = specSchema.safeParse(merged.values);
@@ -175,8 +181,12 @@ function schemaProblems(
 /** The file that set the value (or its nearest enclosing section), or where a missing one goes. */
 function fileFor(merged: Merged, path: (string | number)[], layers: Layer[], stack: string): string {
   // Values from the engine: the place to add a missing one is still the stack file.
-  const files = layers
-    .map((l) => (l.source === ENGINE_SOURCE ? stackFile(stack) : l.source))
-    .filter((s) => s.endsWith(".yaml"));
+  const files = [
+    ...new Set(
+      layers
+        .map((l) => (l.source === ENGINE_SOURCE ? stackFile(stack) : l.source))
+        .filter((s) => s.endsWith(".yaml")),
+    ),
+  ];
   return sourceOf(merged.provenance, path) ?? `not set; add it to ${files.join(" or ")}`;
 }
