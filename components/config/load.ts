@@ -10,6 +10,7 @@ import { PlanProblems, type Problem } from "../plan/problems";
 import { planWorkloads, type PlannedComponent } from "../workloads/plan";
 import type { ClusterPlan } from "../plan/types";
 import { checkCapacity, placeOnPool, type StackCapacity } from "../plan/capacityEstate";
+import { checkManagement } from "../management/checks";
 import { checkCollisions } from "./collisions";
 import { ConfigError, configKey, type ConfigProblem } from "./errors";
 import { mergeLayers, sourceOf, type Layer, type Merged } from "./merge";
@@ -45,7 +46,11 @@ export function loadStack(stack: string, options: LoadOptions): LoadedStack {
     const others = listStacks(options.rootDir)
       .filter((s) => s !== stack)
       .flatMap((s) => tryLoad(s, options));
-    const problems = [...checkCollisions(loaded, others), ...checkCapacity(loaded, others)];
+    const problems = [
+      ...checkCollisions(loaded, others),
+      ...checkCapacity(loaded, others),
+      ...checkManagement(loaded, others),
+    ];
     if (problems.length > 0) throw new ConfigError(stack, problems);
   }
   return loaded;
