@@ -17,6 +17,13 @@ import type { HttpFetch } from "./http";
 import { anyFailed, runFleet, type FleetEvent, type StackResult, type StackRunner } from "./run";
 import { readFleet, selectStacks, SelectionError, type Action, type FleetStack } from "./select";
 import {
+  managementDestroyRefusal,
+  managementPhases,
+  readManagementLinks,
+  runInPhases,
+  withManagementCritical,
+} from "./managementOrder";
+import {
   findClusterVms,
   formatSnapshotTime,
   listSnapshots,
@@ -203,10 +210,14 @@ async function runCommand(action: Action, args: Parsed, deps: FleetDeps): Promis
   if (!selected && !args.all && action !== "preview") {
     throw new UsageError(`${action} needs --stack, --env, --use-case or --all`);
   }
-  const stacks = selectStacks(readFleet(deps.rootDir), selection, action);
+  // Issue 11: the management stack's order, criticality and destroy refusal (fleet/managementOrder.ts).
+  const links = readManagementLinks(deps.rootDir);
+  const stacks = selectStacks(readFleet(deps.rootDir), selection, action).map((s) =>
+    withManagementCritical(s, links),
+  );
 
   if (action === "destroy") {
-    const refused = await guardDestroy(stacks, args.yes, deps);
+    const refused = managementDestroyRefusal(stacks, links) ?? (await guardDestroy(stacks, args.yes, deps));
     if (refused !== null) {
       deps.err(refused);
       return EXIT_FAILED;
@@ -255,14 +266,17 @@ async function runCommand(action: Action, args: Parsed, deps: FleetDeps): Promis
       }
     }
   };
-  const results = await runFleet({
-    action,
-    stacks,
-    runner: deps.runner(),
-    concurrency: args.concurrency,
-    onEvent,
-    now: () => deps.now().getTime(),
-  });
+  const runner = deps.runner();
+  const results = await runInPhases(action, managementPhases(action, stacks, links), (phase) =>
+    runFleet({
+      action,
+      stacks: phase,
+      runner,
+      concurrency: args.concurrency,
+      onEvent,
+      now: () => deps.now().getTime(),
+    }),
+  );
   deps.out(`\n${summaryTable(results)}`);
   const failed = results.filter((r) => r.status === "failed").length;
   deps.out(

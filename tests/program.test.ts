@@ -191,7 +191,7 @@ describe("changes", () => {
     );
     let error: unknown;
     try {
-      runProgram("healthcare-dev", dir);
+      void runProgram("healthcare-dev", dir);
     } catch (e) {
       error = e;
     }
