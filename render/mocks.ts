@@ -199,8 +199,7 @@ export class XoMocks implements pulumi.runtime.Mocks {
       case "pulumi:pulumi:StackReference": {
         const name = String(inputs.name);
         const outputs =
-          this.stackOutputs.get(name) ??
-          mockManagementOutputs(this.secret(`mgmt-${fakeId("token", name)}`));
+          this.stackOutputs.get(name) ?? mockManagementOutputs(this.secret(`mgmt-${fakeId("token", name)}`));
         return {
           id: name,
           state: {

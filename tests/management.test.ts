@@ -193,7 +193,7 @@ describe("use-case stacks read the management stack through a StackReference", (
     run = await runInMocks("legal-ai-prod");
   });
 
-  test("every rancher2 resource uses the explicit provider built from the management stack's outputs", async () => {
+  test("every rancher2 resource uses the explicit provider built from the management stack's outputs", () => {
     const provider = named(run.resources, "legal-ai-prod-rancher2");
     expect(provider.inputs.apiUrl).toBe("https://rancher.lab.example.net");
     expect(provider.inputs.caCerts).toBe(MOCK_RANCHER_CA);
