@@ -101,7 +101,7 @@ export function buildCluster(loaded: LoadedStack, access?: ManagementAccess) {
     rancherClusterId: cluster.rancher.clusterId,
     /** The Kubernetes API behind the registration address (kube-vip VIP or the only server). */
     apiEndpoint: `https://${plan.network.apiFqdn}:6443`,
-    /** Rancher's kubeconfig for the cluster: secret; absent in rancher mode none (docs/rke2.md). */
+    /** The cluster's kubeconfig, from Rancher or from the bootstrap server (docs/rancher.md): secret. */
     kubeconfig: cluster.access?.kubeconfig,
     ...(server ? managementOutputs(server) : {}),
     // Rancher's name for the home-lab DNS: the VIP, where RKE2's ingress controller answers.

@@ -233,6 +233,25 @@ describe("use-case stacks read the management stack through a StackReference", (
   });
 });
 
+describe("rancher.mode none with workloads (issue 11: they used to be refused)", () => {
+  const dir = copyProjectConfig();
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  test("legal-ai-dev without Rancher installs its releases through the node kubeconfig's provider", async () => {
+    const file = path.join(dir, "stacks", "Pulumi.legal-ai-dev.yaml");
+    const doc = parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
+    doc.config["cluster-orchestrator:rancher"] = { mode: "none" };
+    fs.writeFileSync(file, stringify(doc));
+    const run = await runInMocks("legal-ai-dev", dir);
+    const provider = named(run.resources, "legal-ai-dev-node-access-k8s");
+    const releases = byType(run.resources, RELEASE);
+    expect(releases.length).toBeGreaterThan(0);
+    for (const r of releases) expect(r.provider).toBe(provider.urn);
+    expect(
+      run.resources.filter((r) => r.type.startsWith("rancher2:") || r.type === RANCHER_PROVIDER),
+    ).toEqual([]);
+  });
+});
+
 describe("managementAccessFrom (pure)", () => {
   const good = {
     url: { value: "https://rancher.lab.example.net" },
