@@ -13,13 +13,37 @@ import { loadStack, type LoadedStack } from "./stack/load";
 import { PROJECT_ROOT } from "./config/root";
 import { networkSummary, nodeSummary } from "./plan/summary";
 import { checkLiveCapacity } from "./xo/capacity";
+import { NodeKubeconfig } from "./access/nodeKubeconfig";
+import { isManagement, rancherHostname } from "./stack/management";
+import {
+  MANAGEMENT_OUTPUTS,
+  managementProvider,
+  readManagementAccess,
+  type ManagementAccess,
+} from "./management/reference";
+import { RancherServer } from "./management/rancherServer";
 
 /** Re-exported for the callers that import it from here. */
 export { PROJECT_ROOT };
 
-/** The whole program for one stack: configuration first, then resources, then the outputs. */
+/**
+ * The whole program for one stack: configuration first, then resources, then the outputs. With
+ * `rancher.managementStack`, the management stack's outputs are read (and checked) before any
+ * resource is registered (components/management/reference.ts).
+ */
 export function runProgram(stack = pulumi.getStack(), rootDir = PROJECT_ROOT) {
-  return buildCluster(loadCurrentStack(stack, rootDir));
+  const loaded = loadCurrentStack(stack, rootDir);
+  const reference = managementStackOf(loaded);
+  if (reference === undefined) return buildCluster(loaded);
+  return readManagementAccess(loaded.plan.cluster.name, reference).then((access) =>
+    buildCluster(loaded, access),
+  );
+}
+
+/** The management stack this one registers into, if any (not in rancher mode none). */
+function managementStackOf(stack: LoadedStack): string | undefined {
+  const { rancher } = stack.spec;
+  return rancher.mode === "none" || isManagement(stack) ? undefined : rancher.managementStack;
 }
 
 /**
@@ -29,7 +53,10 @@ export function runProgram(stack = pulumi.getStack(), rootDir = PROJECT_ROOT) {
 export async function runProgramChecked(stack = pulumi.getStack(), rootDir = PROJECT_ROOT) {
   const loaded = loadCurrentStack(stack, rootDir);
   await checkLiveCapacity(loaded);
-  return buildCluster(loaded);
+  const reference = managementStackOf(loaded);
+  const access =
+    reference === undefined ? undefined : await readManagementAccess(loaded.plan.cluster.name, reference);
+  return buildCluster(loaded, access);
 }
 
 /**
@@ -62,8 +89,26 @@ export function loadCurrentStack(
   }
 }
 
-export function buildCluster(stack: LoadedStack) {
-  const cluster = new Cluster(stack.plan.cluster.name, { stack });
+export function buildCluster(loaded: LoadedStack, access?: ManagementAccess) {
+  const name = loaded.plan.cluster.name;
+  // The management stack's CA checksum lets the bootstrap server check Rancher's certificate.
+  const stack =
+    access &&
+    access.caChecksum !== "" &&
+    loaded.spec.rancher.caChecksum === undefined &&
+    !loaded.spec.rancher.insecure
+      ? {
+          ...loaded,
+          spec: { ...loaded.spec, rancher: { ...loaded.spec.rancher, caChecksum: access.caChecksum } },
+        }
+      : loaded;
+  const provider = access ? managementProvider(name, access) : undefined;
+  const cluster = new Cluster(
+    name,
+    { stack, ...(access ? { rancherApi: { url: access.url, token: access.token } } : {}) },
+    provider ? { providers: [provider] } : undefined,
+  );
+  const server = isManagement(stack) ? managementServer(stack, cluster) : undefined;
   const { plan } = stack;
   const vmIds = Object.fromEntries(
     Object.values(cluster.pools).flatMap((pool) => Object.entries(pool.vms).map(([key, vm]) => [key, vm.id])),
@@ -80,7 +125,51 @@ export function buildCluster(stack: LoadedStack) {
     rancherClusterId: cluster.rancher.clusterId,
     /** The Kubernetes API behind the registration address (kube-vip VIP or the only server). */
     apiEndpoint: `https://${plan.network.apiFqdn}:6443`,
-    /** Rancher's kubeconfig for the cluster: secret; absent in rancher mode none (docs/rke2.md). */
+    /** The cluster's kubeconfig, from Rancher or from the bootstrap server (docs/rancher.md): secret. */
     kubeconfig: cluster.access?.kubeconfig,
+    ...(server ? managementOutputs(server) : {}),
+    // Rancher's name for the home-lab DNS: the VIP, where RKE2's ingress controller answers.
+    ...(server
+      ? {
+          rancherDnsRecord: {
+            name: rancherHostname(stack),
+            type: "A",
+            value: plan.network.registrationAddress,
+          },
+        }
+      : {}),
+  };
+}
+
+/** The management stack's Rancher, on its own cluster's kubeconfig (kubeconfig.source node). */
+function managementServer(stack: LoadedStack, cluster: Cluster): RancherServer {
+  if (!(cluster.access instanceof NodeKubeconfig)) {
+    throw new pulumi.RunError(
+      `${stack.stack}: the management stack reads its kubeconfig from its node (kubeconfig.source: node)`,
+    );
+  }
+  const servers = stack.plan.nodes.filter((n) => n.role === "server").length;
+  return new RancherServer(
+    `${stack.plan.cluster.name}-rancher-server`,
+    {
+      provider: cluster.access.provider,
+      hostname: rancherHostname(stack),
+      // One Rancher pod per server (the chart's default of 3 on a 3-server cluster).
+      replicas: servers,
+      tls: stack.spec.management?.tls ?? "rancher",
+      privateCaCert: stack.spec.management?.privateCaCert,
+    },
+    { parent: cluster },
+  );
+}
+
+/** What the use-case stacks read through their StackReference (MANAGEMENT_OUTPUTS). */
+function managementOutputs(server: RancherServer) {
+  return {
+    [MANAGEMENT_OUTPUTS.url]: server.url,
+    [MANAGEMENT_OUTPUTS.caCert]: server.caCert,
+    [MANAGEMENT_OUTPUTS.caChecksum]: server.caChecksum,
+    [MANAGEMENT_OUTPUTS.token]: server.token,
+    rancherAdminPassword: server.adminPassword,
   };
 }

@@ -11,6 +11,14 @@ import { confirm } from "./confirm";
 import { EXIT_FAILED, EXIT_OK, JSON_FORMAT_VERSION, UsageError, type FleetDeps } from "./deps";
 import { ProgressView } from "./progress";
 import { anyFailed, runFleet, type FleetEvent, type StackResult, type StackRunner } from "./run";
+import {
+  managementDestroyRefusal,
+  managementPhases,
+  readManagementLinks,
+  runInPhases,
+  withManagementCritical,
+  type ManagementLinks,
+} from "./managementOrder";
 import { readFleet, selectStacks, type Action, type FleetStack } from "./select";
 import { plannedSteps } from "./steps";
 import { renderTable } from "../components/lib/table";
@@ -70,7 +78,11 @@ export async function runCommand(action: Action, args: RunArgs, deps: FleetDeps)
   }
   if (selected && args.all) throw new UsageError("--all cannot be combined with a selection");
   if (args.skipPreview && !args.yes) throw new UsageError("--skip-preview needs --yes");
-  const stacks = selectStacks(readFleet(deps.rootDir), selection, action);
+  // The management stack's order, criticality and destroy refusal (fleet/managementOrder.ts).
+  const links = readManagementLinks(deps.rootDir);
+  const stacks = selectStacks(readFleet(deps.rootDir), selection, action).map((s) =>
+    withManagementCritical(s, links),
+  );
   checkConfirmCritical(stacks, args.confirmCritical);
 
   const say = args.json ? deps.err : deps.out;
@@ -90,7 +102,7 @@ export async function runCommand(action: Action, args: RunArgs, deps: FleetDeps)
   };
 
   if (action === "destroy") {
-    const refused = await guardDestroy(stacks, args.yes, deps);
+    const refused = managementDestroyRefusal(stacks, links) ?? (await guardDestroy(stacks, args.yes, deps));
     if (refused !== null) {
       deps.err(refused);
       report.refused = refused;
@@ -108,7 +120,7 @@ export async function runCommand(action: Action, args: RunArgs, deps: FleetDeps)
   const tty = deps.tty === true && deps.write !== undefined;
   const paint = colour(colourEnabled(deps.env, tty));
   const execute = (phase: Action, planned: Map<string, number | null>) =>
-    runPhase({ phase, stacks, args, deps, runner, logDir, say, tty, paint, planned });
+    runPhase({ phase, stacks, links, args, deps, runner, logDir, say, tty, paint, planned });
 
   if (action === "up" && !args.skipPreview) {
     say(`fleet up: previewing ${plural(stacks.length, "stack")} before anything is applied`);
@@ -146,6 +158,7 @@ export async function runCommand(action: Action, args: RunArgs, deps: FleetDeps)
 interface Phase {
   phase: Action;
   stacks: FleetStack[];
+  links: ManagementLinks;
   args: RunArgs;
   deps: FleetDeps;
   runner: StackRunner;
@@ -211,15 +224,18 @@ async function runPhase(p: Phase): Promise<StackResult[]> {
     }
   };
   try {
-    return await runFleet({
-      action: phase,
-      stacks: p.stacks,
-      runner: p.runner,
-      concurrency: p.args.concurrency,
-      onEvent,
-      now: () => deps.now().getTime(),
-      refresh: p.args.refresh,
-    });
+    // The management stack runs as a phase of its own: first on up and preview, last on destroy.
+    return await runInPhases(phase, managementPhases(phase, p.stacks, p.links), (stacks) =>
+      runFleet({
+        action: phase,
+        stacks,
+        runner: p.runner,
+        concurrency: p.args.concurrency,
+        onEvent,
+        now: () => deps.now().getTime(),
+        refresh: p.args.refresh,
+      }),
+    );
   } finally {
     view.close();
   }

@@ -4,6 +4,7 @@
  * registration is recorded, including what the engine would receive but mocks do not show
  * (parent, dependencies, resource options), read from the monitor's registration request.
  */
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { hostFigures, hostsAnswer, srSize } from "./capacityInventory";
 import { fakeId, type SimulatedXo } from "./inventory";
@@ -31,6 +32,49 @@ export interface RecordedResource {
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
+/** A real ed25519 public key (generated for the mocks; its private half was never kept). */
+export const MOCK_ADMIN_PUBLIC_KEY =
+  "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIIqzLTnQNj2E5rUmUPJ9CHzd0e1R/fT1Y8988Vn8hYSM cluster-orchestrator mock\n";
+
+/** Shaped as RKE2 writes /etc/rancher/rke2/rke2.yaml (server on loopback); the key data is fake. */
+export function mockRke2Kubeconfig(id: string): string {
+  return [
+    "apiVersion: v1",
+    "clusters:",
+    "- cluster:",
+    "    certificate-authority-data: bW9jay1jYQ==",
+    "    server: https://127.0.0.1:6443",
+    "  name: default",
+    "contexts:",
+    "- context:",
+    "    cluster: default",
+    "    user: default",
+    "  name: default",
+    "current-context: default",
+    "kind: Config",
+    "preferences: {}",
+    "users:",
+    "- name: default",
+    "  user:",
+    `    client-certificate-data: bW9jay1jZXJ0LSR7${Buffer.from(id).toString("base64")}`,
+    `    client-key-data: bW9jay1rZXktJHtpZH0=`,
+    "",
+  ].join("\n");
+}
+
+export const MOCK_RANCHER_CA =
+  "-----BEGIN CERTIFICATE-----\nbW9jay1yYW5jaGVyLWNh\n-----END CERTIFICATE-----\n";
+
+/** The outputs of a management stack that has been brought up (components/management/reference.ts). */
+export function mockManagementOutputs(token: string): Record<string, unknown> {
+  return {
+    rancherUrl: "https://rancher.lab.example.net",
+    rancherCaCert: MOCK_RANCHER_CA,
+    rancherCaChecksum: createHash("sha256").update(MOCK_RANCHER_CA).digest("hex"),
+    rancherToken: token,
+  };
+}
+
 /** True for a secret value as the mock runtime hands it over ({ <sig>: <secret sig>, value }). */
 export function isMockSecret(value: unknown): value is { value: unknown } {
   return (
@@ -50,6 +94,9 @@ export class XoMocks implements pulumi.runtime.Mocks {
    * resource name. Lets a test replay an update against earlier state, as `pulumi up` would.
    */
   readonly priorState = new Map<string, Record<string, unknown>>();
+
+  /** Outputs of referenced stacks by name; absent: a management stack that is up (mockManagementOutputs). */
+  readonly stackOutputs = new Map<string, Record<string, unknown>>();
 
   private secret(value: string): string {
     this.secretValues.add(value);
@@ -130,6 +177,56 @@ export class XoMocks implements pulumi.runtime.Mocks {
             ),
           },
         };
+      // --- rancher (issue 11): node kubeconfig, management stack, StackReference ---
+      case "tls:index/privateKey:PrivateKey":
+        return {
+          id,
+          state: {
+            ...inputs,
+            publicKeyOpenssh: MOCK_ADMIN_PUBLIC_KEY,
+            privateKeyOpenssh: this.secret(`-----BEGIN OPENSSH PRIVATE KEY-----\nmock-${id}\n`),
+          },
+        };
+      case "command:remote:Command":
+        return {
+          id,
+          state: {
+            ...inputs,
+            stdout: this.secret(mockRke2Kubeconfig(id)),
+            stderr: "",
+          },
+        };
+      case "kubernetes:core/v1:Secret":
+        if (args.id === "cattle-system/tls-rancher") {
+          return {
+            id: args.id,
+            state: { data: { "tls.crt": Buffer.from(MOCK_RANCHER_CA).toString("base64") } },
+          };
+        }
+        return { id, state: inputs };
+      case "rancher2:index/bootstrap:Bootstrap":
+        return {
+          id,
+          state: {
+            ...inputs,
+            url: "https://rancher.lab.example.net",
+            token: this.secret(`bootstrap-${id.replace(/-/g, "")}`),
+            currentPassword: inputs.password,
+          },
+        };
+      case "pulumi:pulumi:StackReference": {
+        const name = String(inputs.name);
+        const outputs =
+          this.stackOutputs.get(name) ?? mockManagementOutputs(this.secret(`mgmt-${fakeId("token", name)}`));
+        return {
+          id: name,
+          state: {
+            name,
+            outputs,
+            secretOutputNames: Object.keys(outputs).filter((k) => k === "rancherToken"),
+          },
+        };
+      }
       default:
         return { id, state: inputs };
     }

@@ -1,4 +1,5 @@
 /** The readable summary the render prints: resource tree, network, node table, DNS. */
+import { kubeconfigSource } from "../components/plan/kubeconfig";
 import { tableLines } from "../components/lib/table";
 import { capacityLines, nodeHost } from "./capacityTable";
 import type { RecordedResource } from "./mocks";
@@ -62,7 +63,7 @@ export function summary(run: StackRun, outDir: string): string {
       (plan.nodes.filter((x) => x.role === "server").length > 1
         ? `  (kube-vip VIP on the servers)`
         : "  (the bootstrap server)"),
-    `  Rancher mode ${run.loaded.spec.rancher.mode}`,
+    `  Rancher mode ${run.loaded.spec.rancher.mode}` + rancherSource(run.loaded),
     "",
     `Nodes (${plan.nodes.length}; * = bootstrap server)`,
     ...tableLines(nodeHeader, nodeRows, { rule: false }).map((l) => `  ${l}`),
@@ -77,4 +78,17 @@ export function summary(run: StackRun, outDir: string): string {
     "",
     `Wrote ${outDir}/plan.json, ${outDir}/zone.txt and ${outDir}/nodes/<hostname>/{user-data,network-config}`,
   ].join("\n");
+}
+
+/** Where the stack's Rancher credentials and kubeconfig come from (issue 11, docs/rancher.md). */
+function rancherSource(loaded: StackRun["loaded"]): string {
+  const { rancher } = loaded.spec;
+  const kubeconfig = `  kubeconfig from ${kubeconfigSource(loaded.spec) === "node" ? "the bootstrap server (SSH)" : "Rancher"}`;
+  if (loaded.profile.management === true)
+    return `  (this is the management stack: cert-manager + Rancher)${kubeconfig}`;
+  if (rancher.mode === "none") return kubeconfig;
+  const via = rancher.managementStack
+    ? `  provider from management stack ${rancher.managementStack} (StackReference)`
+    : "  provider from RANCHER_URL / RANCHER_TOKEN_KEY";
+  return via + kubeconfig;
 }

@@ -3,7 +3,8 @@ import type { UseCaseProfile } from "../components/config/profile";
 import { accountingAnalytics } from "./accounting-analytics";
 import { healthcare } from "./healthcare";
 import { legalAi } from "./legal-ai";
+import { rancherManagement } from "./rancher";
 
 export const profiles: Record<string, UseCaseProfile> = Object.fromEntries(
-  [legalAi, accountingAnalytics, healthcare].map((p) => [p.useCase, p]),
+  [legalAi, accountingAnalytics, healthcare, rancherManagement].map((p) => [p.useCase, p]),
 );

@@ -62,7 +62,7 @@ describe("the real stacks", () => {
   const stacks = listStacks(REPO);
   const loaded: LoadedStack[] = stacks.map((stack) => loadStack(stack, { rootDir: REPO, profiles }));
 
-  test("six stacks, named <useCase>-<environment>", () => {
+  test("six use-case stacks and the management stack, named <useCase>-<environment>", () => {
     expect(stacks).toEqual([
       "accounting-analytics-dev",
       "accounting-analytics-prod",
@@ -70,6 +70,7 @@ describe("the real stacks", () => {
       "healthcare-prod",
       "legal-ai-dev",
       "legal-ai-prod",
+      "rancher-prod",
     ]);
     for (const { stack, spec } of loaded) expect(stack).toBe(`${spec.useCase}-${spec.environment}`);
   });
@@ -89,7 +90,8 @@ describe("the real stacks", () => {
     "%s: unique cluster numbers, VLANs, host names, addresses and MACs; disjoint subnets",
     (env) => {
       const inEnv = loaded.filter((l) => l.spec.environment === env);
-      expect(inEnv).toHaveLength(3);
+      // prod also holds the management stack rancher-prod (issue 11).
+      expect(inEnv).toHaveLength(env === "prod" ? 4 : 3);
       const all = <T>(f: (l: LoadedStack) => T[]) => inEnv.flatMap(f);
       const unique = (values: unknown[]) => expect(new Set(values).size).toBe(values.length);
       unique(all((l) => [l.plan.cluster.number]));

@@ -48,10 +48,10 @@ test("decodeValue: structured values from JSON, booleans, names stay text", () =
 test("the engine's values are the stack layer: they win over what the stack file says", () => {
   // As if an ESC environment or --config-file set the worker count and a description.
   const values = legalAiDev({
-    "cluster-orchestrator:pools": JSON.stringify({ worker: { count: 4 } }),
+    "cluster-orchestrator:pools": JSON.stringify({ worker: { count: 3 } }),
   });
   const loaded = loadStack("legal-ai-dev", { rootDir: PROJECT_ROOT, profiles, engine: engine(values) });
-  expect(loaded.plan.nodes.filter((n) => n.pool === "worker")).toHaveLength(4);
+  expect(loaded.plan.nodes.filter((n) => n.pool === "worker")).toHaveLength(3);
   // environment, useCase and cluster are what the stack file says; pools is the engine's own.
   expect(loaded.files).toEqual([
     "stacks/legal-ai.ts",
@@ -179,4 +179,14 @@ describe("stack files the CLI has rewritten (top-level values as strings)", () =
     fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace('critical: "true"', 'critical: "false"'));
     expect(readFleet(dir).find((s) => s.name === "healthcare-prod")?.critical).toBe(false);
   });
+});
+
+test("under the CLI the cross-stack checks still see every other stack (from its file, not this stack's engine values)", () => {
+  // healthcare-dev's cluster number, given to legal-ai-dev through the engine: a collision.
+  const values = legalAiDev({
+    "cluster-orchestrator:cluster": JSON.stringify({ number: 3, description: "legal-ai cluster (dev)" }),
+  });
+  expect(() =>
+    loadStack("legal-ai-dev", { rootDir: PROJECT_ROOT, profiles, engine: engine(values) }),
+  ).toThrow(/healthcare-dev/);
 });

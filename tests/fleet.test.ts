@@ -195,6 +195,7 @@ describe("selection", () => {
       ["healthcare-prod", "prod", "healthcare", true],
       ["legal-ai-dev", "dev", "legal-ai", false],
       ["legal-ai-prod", "prod", "legal-ai", true],
+      ["rancher-prod", "prod", "rancher", true],
     ]);
   });
 

@@ -396,7 +396,7 @@ describe("changed-stacks", () => {
   test("the command reads stdin, uses the real loader on the project and prints a JSON array", async () => {
     const h = harness({ root: REPO, stdin: "Pulumi.prod.yaml\ndocs/ci.md\n" });
     expect(await main(["changed-stacks", "--only", "prod"], h.deps)).toBe(0);
-    expect(h.out).toEqual(['["accounting-analytics-prod","healthcare-prod","legal-ai-prod"]']);
+    expect(h.out).toEqual(['["accounting-analytics-prod","healthcare-prod","legal-ai-prod","rancher-prod"]']);
     const bad = harness({ root: REPO });
     expect(await main(["changed-stacks", "--only", "staging"], bad.deps)).toBe(2);
     expect(bad.err.join("\n")).toContain("Allowed choices are prod, nonprod");

@@ -88,6 +88,8 @@ const LAYERS: Record<string, number> = {
   "components/network": 5,
   "components/nodepool": 5,
   "components/rancher": 5,
+  "components/access": 5, // the kubeconfig fetched from the bootstrap server
+  "components/management": 5, // the management stack's Rancher server
   "components/cluster": 5,
   components: 5,
 };

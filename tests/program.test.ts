@@ -17,7 +17,7 @@ const NETWORK = "xenorchestra:index/xoaNetwork:XoaNetwork";
 const GiB = 1024 ** 3;
 const stacks = listStacks(PROJECT_ROOT);
 
-test("the project has the six use-case stacks", () => {
+test("the project has the six use-case stacks and the management stack (issue 11)", () => {
   expect(stacks).toEqual([
     "accounting-analytics-dev",
     "accounting-analytics-prod",
@@ -25,6 +25,7 @@ test("the project has the six use-case stacks", () => {
     "healthcare-prod",
     "legal-ai-dev",
     "legal-ai-prod",
+    "rancher-prod",
   ]);
 });
 
@@ -190,7 +191,7 @@ describe("changes", () => {
     );
     let error: unknown;
     try {
-      runProgram("healthcare-dev", dir);
+      void runProgram("healthcare-dev", dir);
     } catch (e) {
       error = e;
     }

@@ -219,20 +219,34 @@ describe("other modes", () => {
     expect(byType(run.resources, SYNC)).toHaveLength(1);
   });
 
-  test("none: no Rancher resources, no kubeconfig, RKE2 still configured", async () => {
+  test("none: no Rancher resources; the kubeconfig comes from the bootstrap server (issue 11), RKE2 still configured", async () => {
     edit("stacks/Pulumi.healthcare-prod.yaml", (c) => {
       c["cluster-orchestrator:rancher"] = { mode: "none" };
-      // Without Rancher there is no Kubernetes provider for workloads.
       c["cluster-orchestrator:workloads"] = "none";
     });
     const run = await runInMocks("healthcare-prod", dir);
     expect(run.resources.filter((r) => r.type.startsWith("rancher2:"))).toEqual([]);
-    expect(byType(run.resources, K8S_PROVIDER)).toEqual([]);
-    expect(run.outputs.kubeconfig).toBeUndefined();
+    // Before issue 11 a cluster without Rancher had no Kubernetes provider at all.
+    const [provider] = byType(run.resources, K8S_PROVIDER);
+    expect(provider!.dependencies).toEqual([
+      expect.stringContaining("command:remote:Command::healthcare-prod-node-access-fetch"),
+    ]);
+    expect(secretValue(provider!.inputs.kubeconfig)).toContain("server: https://10.20.3.10:6443");
+    expect(await pulumi.isSecret(run.raw.kubeconfig as pulumi.Output<string>)).toBe(true);
     for (const vm of byType(run.resources, VM)) {
       expect(secretValue(vm.inputs.cloudConfig)).toContain("path: /etc/rancher/rke2/config.yaml");
       expect(vm.dependencies.filter((d) => d.includes("rancher2"))).toEqual([]);
     }
+  });
+
+  test("none with kubeconfig.source rancher: a clear error, nothing registered", async () => {
+    edit("stacks/Pulumi.healthcare-prod.yaml", (c) => {
+      c["cluster-orchestrator:rancher"] = { mode: "none" };
+      c["cluster-orchestrator:kubeconfig"] = { source: "rancher" };
+    });
+    await expect(runInMocks("healthcare-prod", dir)).rejects.toThrow(
+      "cluster-orchestrator:kubeconfig.source (stacks/Pulumi.healthcare-prod.yaml): rancher.mode is none",
+    );
   });
 });
 

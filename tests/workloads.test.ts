@@ -91,7 +91,11 @@ function get(o: unknown, dotted: string): unknown {
 const kubeResources = (run: ProgramRun) =>
   run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== RELEASE);
 
-describe.each(listStacks(PROJECT_ROOT))("workloads of %s", (stack) => {
+// The management stack installs Rancher, not use-case workloads (tests/management.test.ts).
+const useCaseStacks = listStacks(PROJECT_ROOT).filter(
+  (s) => loadStack(s, { rootDir: PROJECT_ROOT, profiles, crossCheck: false }).profile.management !== true,
+);
+describe.each(useCaseStacks)("workloads of %s", (stack) => {
   const loaded = loadStack(stack, { rootDir: PROJECT_ROOT, profiles });
   let run: ProgramRun;
   beforeAll(async () => {

@@ -6,6 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { nodeNetworkConfig, nodeUserData } from "../../cloud-init/nodeCloudInit";
+import { kubeconfigSource } from "../plan/kubeconfig";
+import { adminKeyPair, NodeKubeconfig } from "../access/nodeKubeconfig";
 import type { LoadedStack } from "../stack/load";
 import { ClusterNetwork } from "../network/clusterNetwork";
 import { NodePool } from "../nodepool/nodePool";
@@ -25,13 +27,16 @@ export interface ClusterArgs {
   stack: LoadedStack;
   /** Forwarded to every VM; see NodePoolArgs.ignoreChanges. */
   vmIgnoreChanges?: string[];
+  /** The management stack's Rancher (issue 11): the deregistration uses it at destroy. */
+  rancherApi?: { url: string; token: pulumi.Output<string> };
 }
 
 export class Cluster extends pulumi.ComponentResource {
   readonly network: ClusterNetwork;
   readonly pools: Record<string, NodePool> = {};
   readonly rancher: RancherRegistration;
-  readonly access: ClusterAccess | undefined;
+  /** The kubeconfig (secret) and its provider: from Rancher or from the bootstrap server (docs/rancher.md). */
+  readonly access: ClusterAccess | NodeKubeconfig | undefined;
   readonly workloads: Workloads | undefined;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -104,6 +109,9 @@ export class Cluster extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    // kubeconfig.source node: a key pair of this stack may log in to the bootstrap server only.
+    const fromNode = kubeconfigSource(spec) === "node";
+    const adminKey = fromNode ? adminKeyPair(name, this) : undefined;
     const userData = (node: NodePlan) =>
       pulumi.secret(
         pulumi
@@ -115,10 +123,19 @@ export class Cluster extends pulumi.ComponentResource {
             installVersion,
             this.rancher.manifestUrl,
             this.rancher.nodeCommand,
+            adminKey && node.bootstrap ? adminKey.publicKeyOpenssh : null,
           ])
-          .apply(([server, agent, seed, caMaterial, version, manifestUrl, nodeCommand]) =>
+          .apply(([server, agent, seed, caMaterial, version, manifestUrl, nodeCommand, stackKey]) =>
             nodeUserData(
-              spec,
+              stackKey === null
+                ? spec
+                : {
+                    ...spec,
+                    nodes: {
+                      ...spec.nodes,
+                      sshAuthorizedKeys: [...spec.nodes.sshAuthorizedKeys, stackKey.trim()],
+                    },
+                  },
               plan,
               node,
               nodeBoot(spec, plan, settings, node, {
@@ -168,22 +185,44 @@ export class Cluster extends pulumi.ComponentResource {
       spec.rancher.mode === "import"
         ? new RancherDeregistration(
             `${name}-rancher-deregistration`,
-            { clusterId: this.rancher.clusterId.apply((id) => id ?? ""), timeoutSeconds: 600 },
+            {
+              clusterId: this.rancher.clusterId.apply((id) => id ?? ""),
+              timeoutSeconds: 600,
+              ...(args.rancherApi
+                ? { rancherUrl: args.rancherApi.url, rancherToken: pulumi.secret(args.rancherApi.token) }
+                : {}),
+            },
             { parent: this, dependsOn: vms },
           )
         : undefined;
+    const bootstrap = plan.nodes.find((n) => n.bootstrap);
+    const bootstrapVm = bootstrap ? this.pools[bootstrap.pool]?.vms[bootstrap.key] : undefined;
     this.access =
-      spec.rancher.mode === "none"
-        ? undefined
-        : new ClusterAccess(
-            `${name}-access`,
+      adminKey && bootstrap?.ip && bootstrapVm
+        ? new NodeKubeconfig(
+            `${name}-node-access`,
             {
-              clusterId: this.rancher.clusterId.apply((id) => id ?? ""),
+              key: adminKey,
+              host: bootstrap.ip,
+              user: spec.nodes.adminUser,
+              apiAddress: plan.network.registrationAddress,
               nodes: deregistration ? [...vms, deregistration] : vms,
-              syncTimeout: spec.rancher.syncTimeout,
+              trigger: bootstrapVm.id,
+              timeout: spec.rancher.syncTimeout,
             },
             { parent: this },
-          );
+          )
+        : spec.rancher.mode === "none"
+          ? undefined
+          : new ClusterAccess(
+              `${name}-access`,
+              {
+                clusterId: this.rancher.clusterId.apply((id) => id ?? ""),
+                nodes: deregistration ? [...vms, deregistration] : vms,
+                syncTimeout: spec.rancher.syncTimeout,
+              },
+              { parent: this },
+            );
     this.workloads =
       this.access && args.stack.workloads.length > 0
         ? new Workloads(

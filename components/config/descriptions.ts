@@ -86,6 +86,8 @@ export const DESCRIPTIONS: Record<string, string> = {
   "rancher.insecure": "skip TLS verification when fetching the registration manifest (prefer `caChecksum`)",
   "rancher.syncTimeout": "how long `pulumi up` waits for the cluster to become active in Rancher",
   "rancher.labels": "labels of the Rancher cluster (Kubernetes' own syntax)",
+  "rancher.managementStack":
+    "the management stack whose outputs (URL, CA, token) configure this stack's Rancher provider ([rancher.md](rancher.md)); unset: `RANCHER_URL` / `RANCHER_TOKEN_KEY`",
   workloads:
     "`none` for a bare cluster, or the settings of the use case's workloads ([workloads.md](workloads.md))",
   "workloads.components": "per component of the use case: on/off and value overrides",
@@ -111,4 +113,13 @@ export const DESCRIPTIONS: Record<string, string> = {
   capacity: "the capacity check ([capacity.md](capacity.md))",
   "capacity.model":
     "the capacity model file every stack on the XO pool is checked against, e.g. `xo-pools.yaml`; unset: no check",
+  kubeconfig: "where the cluster's kubeconfig (and so its workloads' provider) comes from",
+  "kubeconfig.source":
+    "`rancher` (ClusterSync) or `node` (read from the bootstrap server over SSH); default `node` with `rancher.mode: none`",
+  management: "the management stack's Rancher server (use case `rancher` only; [rancher.md](rancher.md))",
+  "management.hostname": "Rancher's host name; default `rancher.<network.domain>`",
+  "management.tls":
+    "`rancher`: a Rancher-generated CA (cert-manager); `secret`: your certificate in `cattle-system/tls-rancher-ingress`",
+  "management.privateCaCert":
+    "with `tls: secret` and a private CA: its PEM, which Rancher and the other stacks trust",
 };

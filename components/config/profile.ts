@@ -25,6 +25,8 @@ export interface UseCaseProfile {
   /** Names of the workloads the workloads stage installs for this use case. */
   workloads: string[];
   hardening: Hardening;
+  /** The management cluster: installs cert-manager and Rancher instead of workloads (docs/rancher.md). */
+  management?: boolean;
 }
 
 export function poolsFor(profile: UseCaseProfile, environment: string): Record<string, PoolInput> {

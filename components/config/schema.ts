@@ -119,6 +119,42 @@ export const rancherSchema = z.strictObject({
   /** How long `pulumi up` waits for the cluster to become active in Rancher. */
   syncTimeout: duration.default("30m"),
   labels: kubeLabels.default({}),
+  // --- rancher (issue 11; docs/rancher.md) ---------------------------------------------------
+  /**
+   * The management stack (`rancher-prod`, or `org/project/stack`) whose outputs (rancherUrl,
+   * rancherCaCert, rancherToken) configure this stack's Rancher provider through a StackReference.
+   * Unset: the rancher2 provider's own RANCHER_URL / RANCHER_TOKEN_KEY (an existing Rancher).
+   */
+  managementStack: z
+    .string()
+    .regex(
+      /^([A-Za-z0-9][\w.-]*\/){0,2}[a-z][a-z0-9-]*$/,
+      "must be a stack name such as rancher-prod or org/project/rancher-prod",
+    )
+    .optional(),
+});
+
+/** Where the workloads' kubeconfig comes from (issue 11; docs/rancher.md). */
+export const kubeconfigSchema = z.strictObject({
+  /** rancher: Rancher's ClusterSync; node: the bootstrap server's RKE2 admin kubeconfig over SSH. Default: node with rancher mode none, else rancher. */
+  source: z.enum(["rancher", "node"]).optional(),
+});
+
+/** The management stack's Rancher server (use case `rancher` only; docs/rancher.md). */
+export const managementSchema = z.strictObject({
+  /** Rancher's host name; default rancher.<network.domain>. */
+  hostname: z
+    .string()
+    .max(200)
+    .refine(
+      (d) => d.split(".").every((l) => dnsLabel.test(l)),
+      "must be a DNS name such as rancher.lab.example.net",
+    )
+    .optional(),
+  /** rancher: Rancher-generated CA (cert-manager); secret: your certificate in cattle-system/tls-rancher-ingress. */
+  tls: z.enum(["rancher", "secret"]).default("rancher"),
+  /** With tls: secret and a private CA, its PEM (public): Rancher and the other stacks trust it. */
+  privateCaCert: z.string().includes("-----BEGIN CERTIFICATE-----").optional(),
 });
 
 const DEFAULT_INGRESS_SELECTORS = [
@@ -251,6 +287,9 @@ export const specSchema = z.strictObject({
         .optional(),
     })
     .default({}),
+  // --- rancher (issue 11; docs/rancher.md) ---
+  kubeconfig: kubeconfigSchema.default({}),
+  management: managementSchema.optional(),
 });
 
 export type ClusterSpec = z.output<typeof specSchema>;

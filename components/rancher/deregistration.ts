@@ -11,8 +11,10 @@
  * provider treats "not found" as deleted (rancher/terraform-provider-rancher2
  * rancher2/resource_rancher2_cluster.go, resourceRancher2ClusterDelete, at v13.1.4).
  *
- * Credentials at destroy time: RANCHER_URL and RANCHER_TOKEN_KEY, the rancher2 provider's own
- * environment variables (README); a private CA through NODE_EXTRA_CA_CERTS.
+ * Credentials at destroy time: the management stack's URL and token recorded as inputs (secret)
+ * when the stack uses `rancher.managementStack` (docs/rancher.md), else RANCHER_URL and
+ * RANCHER_TOKEN_KEY, the rancher2 provider's own environment variables (README); a private CA
+ * through NODE_EXTRA_CA_CERTS.
  */
 import * as pulumi from "@pulumi/pulumi";
 
@@ -22,6 +24,9 @@ export interface DeregistrationInputs {
   timeoutSeconds: number;
   /** Between two polls, in milliseconds (default 3000). */
   pollMs?: number;
+  /** From the management stack (issue 11); RANCHER_URL / RANCHER_TOKEN_KEY when absent. */
+  rancherUrl?: string;
+  rancherToken?: string;
 }
 
 /**
@@ -44,12 +49,13 @@ export const deregistrationProvider: pulumi.dynamic.ResourceProvider = {
   async delete(_id: string, props: DeregistrationInputs) {
     // The id in state (the latest update's outputs).
     const id = props.clusterId;
+    // The management stack's URL and token when the stack has them, else the environment's.
     // Only the origin, as the rancher2 provider reads its URL (NormalizeURL drops the path,
     // rancher/terraform-provider-rancher2 rancher2/util.go at v13.1.4): RANCHER_URL=https://host/v3
     // must not become /v3/v3/…, which Rancher answers 404 and this delete would read as "gone".
     let origin: string;
     try {
-      origin = new URL(process.env.RANCHER_URL ?? "").origin;
+      origin = new URL(props.rancherUrl ?? process.env.RANCHER_URL ?? "").origin;
     } catch {
       origin = "";
     }
@@ -61,7 +67,7 @@ export const deregistrationProvider: pulumi.dynamic.ResourceProvider = {
         "RANCHER_URL must be set (https) to remove the cluster from Rancher before its VMs are deleted",
       );
     }
-    const token = process.env.RANCHER_TOKEN_KEY ?? "";
+    const token = props.rancherToken ?? process.env.RANCHER_TOKEN_KEY ?? "";
     if (token === "") throw new Error("RANCHER_TOKEN_KEY must be set to remove the cluster from Rancher");
     const url = `${origin}/v3/clusters/${encodeURIComponent(id)}`;
     const headers = { Authorization: `Bearer ${token}`, Accept: "application/json" };
@@ -103,9 +109,16 @@ export const deregistrationProvider: pulumi.dynamic.ResourceProvider = {
 export class RancherDeregistration extends pulumi.dynamic.Resource {
   constructor(
     name: string,
-    args: { clusterId: pulumi.Input<string>; timeoutSeconds: number },
+    args: {
+      clusterId: pulumi.Input<string>;
+      timeoutSeconds: number;
+      rancherUrl?: pulumi.Input<string>;
+      rancherToken?: pulumi.Input<string>;
+    },
     opts?: pulumi.CustomResourceOptions,
   ) {
-    super(deregistrationProvider, name, args, opts, "rancher", "RancherDeregistration");
+    // The management stack's token is an input: its recorded copy stays secret in state.
+    const secretOpts = pulumi.mergeOptions(opts, { additionalSecretOutputs: ["rancherToken"] });
+    super(deregistrationProvider, name, args, secretOpts, "rancher", "RancherDeregistration");
   }
 }

@@ -17,6 +17,7 @@ import { environmentFile, listEnvironments, listStacks, readConfigFile, stackFil
 import { checkCapacity, placeOnPool } from "../plan/capacityEstate";
 import { planCluster } from "../plan/clusterPlan";
 import { PlanProblems, type Problem } from "../plan/problems";
+import { checkManagement } from "./management";
 import { checkCustomMode } from "../rke2/settings";
 import { planWorkloads } from "../workloads/plan";
 import { checkCollisions } from "./collisions";
@@ -29,10 +30,16 @@ const PROFILE_SOURCE = (useCase: string) => `stacks/${useCase}.ts`;
 export function loadStack(stack: string, options: LoadOptions): LoadedStack {
   const loaded = loadAlone(stack, options);
   if (options.crossCheck !== false) {
+    // The other stacks as their files say: the engine's values are this stack's only.
+    const fromFiles: LoadOptions = { ...options, engine: undefined };
     const others = listStacks(options.rootDir)
       .filter((s) => s !== stack)
-      .flatMap((s) => tryLoad(s, options));
-    const problems = [...checkCollisions(loaded, others), ...checkCapacity(loaded, others)];
+      .flatMap((s) => tryLoad(s, fromFiles));
+    const problems = [
+      ...checkCollisions(loaded, others),
+      ...checkCapacity(loaded, others),
+      ...checkManagement(loaded, others),
+    ];
     if (problems.length > 0) throw new ConfigError(stack, problems);
   }
   return loaded;

@@ -75,8 +75,3 @@ export function certificateBundle(
     opts,
   );
 }
-
-/** The distinguished name OpenSearch sees for a certificate of the bundle (RFC 2253 order). */
-export function distinguishedName(commonName: string, organization: string): string {
-  return `CN=${commonName},O=${organization}`;
-}

@@ -1,6 +1,6 @@
 /** Legal AI (RAG): OpenSearch for retrieval, optional Dashboards, a Valkey cache. */
 import { stringify } from "yaml";
-import { distinguishedName } from "./certificates";
+import { distinguishedName } from "./distinguishedName";
 import { resources, sized } from "./common";
 import type { WorkloadComponent, WorkloadContext } from "./types";
 

@@ -2,6 +2,7 @@
  * Which workload components a stack gets, with their namespaces, guard rails, Helm releases
  * (defaults merged with the stack's values) and objects. Pure; problems name their config key.
  */
+import { kubeconfigSource } from "../plan/kubeconfig";
 import type { UseCaseProfile } from "../config/profile";
 import type { ClusterSpec, WorkloadSettings } from "../config/schema";
 import { ipToNumber, numberToIp } from "../lib/ipv4";
@@ -137,11 +138,12 @@ export function planWorkloads(
       });
     }
   }
-  if (spec.rancher.mode === "none" && enabled.length > 0) {
+  // Issue 11: without Rancher the kubeconfig comes from the bootstrap server (kubeconfig.source node).
+  if (spec.rancher.mode === "none" && kubeconfigSource(spec) === "rancher" && enabled.length > 0) {
     problems.push({
       path: ["workloads"],
       message:
-        "rancher.mode none gives the program no Kubernetes provider: set workloads: none, or use import or custom",
+        "rancher.mode none with kubeconfig.source rancher gives the program no Kubernetes provider: use kubeconfig.source node, or set workloads: none",
     });
   }
   const ctx = workloadContext(spec, profile, plan, settings);
