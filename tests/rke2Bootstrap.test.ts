@@ -356,7 +356,9 @@ describe("rke2-bootstrap.sh: who initialises, who joins, who waits", () => {
     expect(box.log()).toBe(result.stdout);
     // The temp work dir is cleaned up.
     expect(fs.readdirSync(box.path("var/lib/cluster-orchestrator")).sort()).toEqual(
-      env === bootstrapServer ? ["bootstrapped", "cluster-decision"] : ["bootstrapped"],
+      env === bootstrapServer
+        ? ["bootstrapped", "cluster-decision", "rke2-started"]
+        : ["bootstrapped", "rke2-started"],
     );
   });
 
@@ -532,7 +534,10 @@ describe("rke2-bootstrap.sh: replacing a server of the same name", () => {
         /^cert-ok subject=O ?= ?system:masters, CN ?= ?cluster-orchestrator:node-replacement$/,
       );
     // The one-time admin key is gone with the work dir.
-    expect(fs.readdirSync(box.path("var/lib/cluster-orchestrator"))).toEqual(["bootstrapped"]);
+    expect(fs.readdirSync(box.path("var/lib/cluster-orchestrator")).sort()).toEqual([
+      "bootstrapped",
+      "rke2-started",
+    ]);
   });
 
   it("no node of this name: a first join, nothing deleted", () => {
@@ -551,6 +556,30 @@ describe("rke2-bootstrap.sh: replacing a server of the same name", () => {
     expect(result.status).not.toBe(0);
     expect(result.stdout).toContain("a node named cluster1-server2 is still Ready in the cluster; refusing");
     expect(box.calls().filter((c) => c.startsWith("DELETE") || c.startsWith("systemctl"))).toEqual([]);
+  });
+
+  // Review 2: a retry after this node's own RKE2 was started must never treat this node's own Node
+  // object as a stale one. Before, a start that failed (or a later step that timed out) left the
+  // kubelet registered and NotReady (CNI not up yet), and the retry deleted the node itself, which
+  // also removes its etcd member (k3s pkg/etcd/member_controller.go); a Ready one looped forever.
+  it.each([
+    ["NotReady (CNI not up yet)", notReady],
+    ["Ready", JSON.stringify({ kind: "Node", status: { conditions: [{ type: "Ready", status: "True" }] } })],
+  ])("a retry after RKE2 was started never deletes or refuses its own, %s, node", (_name, ownNode) => {
+    const box = replacementBox(null);
+    fs.writeFileSync(path.join(box.dir, "systemctl.fail"), "");
+    const failed = box.run(joiner);
+    expect(failed.status).not.toBe(0);
+    expect(failed.stdout).toContain("no node named cluster1-server2 in the cluster: a first join");
+    // RKE2 (restarted by its own unit) registered this very node in the meantime.
+    box.serve(NODE_URL, ownNode);
+    fs.rmSync(path.join(box.dir, "systemctl.fail"));
+    fs.rmSync(path.join(box.dir, "calls.log"));
+    const again = box.run(joiner);
+    expect(box.calls().filter((c) => c.startsWith("DELETE") || c.startsWith("GET"))).toEqual([]);
+    expect(again.stdout).toContain("RKE2 was already started on this node: skipping the stale-node check");
+    expect(again.status).toBe(0);
+    expect(box.exists(MARKER)).toBe(true);
   });
 
   it("without the cluster CA on the node (an older cluster) the check is skipped with a log line", () => {
@@ -900,7 +929,10 @@ describe("rke2-bootstrap.sh: Rancher registration", () => {
     const result = box.run({ ...importServer, CO_RANCHER_INSECURE: "true", CO_WAIT_TIMEOUT: "0" });
     expect(result.status).not.toBe(0);
     expect(result.stdout).toContain("timed out after 0s waiting for the registration manifest");
-    expect(fs.readdirSync(box.path("var/lib/cluster-orchestrator"))).toEqual(["cluster-decision"]);
+    expect(fs.readdirSync(box.path("var/lib/cluster-orchestrator")).sort()).toEqual([
+      "cluster-decision",
+      "rke2-started",
+    ]);
     expectNoSecrets(box, result);
   });
 

@@ -25,6 +25,8 @@ LOG_FILE="${LOG_DIR}/bootstrap.log"
 STATE_DIR="${CO_ROOT}/var/lib/cluster-orchestrator"
 MARKER="${STATE_DIR}/bootstrapped"
 DECISION_FILE="${STATE_DIR}/cluster-decision"
+# Written just before RKE2 is first started: from then on a Node of this name may be this node.
+STARTED_FILE="${STATE_DIR}/rke2-started"
 RKE2_BIN="${CO_ROOT}/usr/local/bin/rke2"
 RKE2_CONFIG="${CO_ROOT}/etc/rancher/rke2/config.yaml"
 RKE2_KUBECONFIG="${CO_ROOT}/etc/rancher/rke2/rke2.yaml"
@@ -455,6 +457,13 @@ remove_stale_node() {
   local ca_crt="${RKE2_TLS_DIR}/client-ca.crt" ca_key="${RKE2_TLS_DIR}/client-ca.key"
   local server_ca="${RKE2_TLS_DIR}/server-ca.crt" key="${WORK_DIR}/admin.key" csr="${WORK_DIR}/admin.csr"
   local crt="${WORK_DIR}/admin.crt" url code body="${WORK_DIR}/node.json"
+  # A retry after this node's RKE2 was started (the start failed, or a later step timed out): the
+  # Node of this name is now this node itself, registered by its own kubelet and NotReady until the
+  # CNI is up. Deleting it would remove this server's own etcd member; refusing it would loop forever.
+  if [[ -e "$STARTED_FILE" ]]; then
+    log "RKE2 was already started on this node: skipping the stale-node check"
+    return 0
+  fi
   if [[ ! -f "$ca_crt" || ! -f "$ca_key" || ! -f "$server_ca" ]]; then
     log "no cluster CA on this node: skipping the stale-node check"
     return 0
@@ -509,6 +518,7 @@ fi
 
 # --- d. Start RKE2 ----------------------------------------------------------------------------------
 log "enabling and starting ${SERVICE}"
+date -u '+%Y-%m-%dT%H:%M:%SZ' >"$STARTED_FILE"
 systemctl enable --now "$SERVICE"
 
 # --- e. Rancher import: the bootstrap server applies the registration manifest once -------------
