@@ -869,8 +869,15 @@ describe("rke2-bootstrap.sh: Rancher registration", () => {
     const instance = "var/lib/cloud/instances/6f1c2a9e-vm-uuid";
     for (const f of ["user-data.txt", "user-data.txt.i", "obj.pkl", "boot-finished"])
       writeSecret(box, `${instance}/${f}`, "x");
+    // Review 2: cloud-init also keeps the merged cloud-config (write_files contents included) in
+    // the instance dir (cloudinit/handlers/cloud_config.py writes Paths "cloud_config",
+    // cloud-config.txt) and in /run/cloud-init/combined-cloud-config.json (cloudinit/stages.py).
+    writeSecret(box, `${instance}/cloud-config.txt`, MANIFEST_URL);
+    writeSecret(box, "run/cloud-init/combined-cloud-config.json", JSON.stringify({ url: MANIFEST_URL }));
+    writeSecret(box, "run/cloud-init/instance-data.json", "{}");
     expect(box.run({ ...importServer, CO_RANCHER_INSECURE: "true" }).status).toBe(0);
     expect(fs.readdirSync(box.path(instance))).toEqual(["boot-finished"]);
+    expect(fs.readdirSync(box.path("run/cloud-init"))).toEqual(["instance-data.json"]);
   });
 
   it("a failed apply is retried (RKE2's kubectl may not be ready), and the URL file stays until it succeeds", () => {

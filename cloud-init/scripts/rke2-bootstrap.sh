@@ -39,8 +39,12 @@ RKE2_TLS_DIR="${CO_ROOT}/var/lib/rancher/rke2/server/tls"
 SECRETS_DIR="${CO_ROOT}/etc/cluster-orchestrator"
 MANIFEST_URL_FILE="${SECRETS_DIR}/rancher-manifest.url"
 AGENT_ENV_FILE="${SECRETS_DIR}/rancher-agent.env"
-# cloud-init's own copies of the user-data (which carried the files above).
+# cloud-init's own copies of the user-data (which carried the files above): the raw and processed
+# user-data, the pickled datasource, and the merged cloud-config with every write_files content
+# (cloud-config.txt, written by cloudinit/handlers/cloud_config.py; and, until the next reboot,
+# /run/cloud-init/combined-cloud-config.json, written by cloudinit/stages.py).
 CLOUD_INSTANCES_DIR="${CO_ROOT}/var/lib/cloud/instances"
+CLOUD_COMBINED_CONFIG="${CO_ROOT}/run/cloud-init/combined-cloud-config.json"
 # RKE2's supervisor (join) port; /ping answers "pong" without authentication once a server is up.
 SUPERVISOR_PORT="${CO_SUPERVISOR_PORT:-9345}"
 API_PORT="${CO_API_PORT:-6443}"
@@ -243,10 +247,10 @@ rancher_tls() {
 # config.yaml keeps its token: RKE2 needs it at every start (docs/nodes.md).
 scrub_secrets() {
   local f
-  rm -f "$MANIFEST_URL_FILE" "$AGENT_ENV_FILE"
+  rm -f "$MANIFEST_URL_FILE" "$AGENT_ENV_FILE" "$CLOUD_COMBINED_CONFIG"
   if [[ -d "$CLOUD_INSTANCES_DIR" ]]; then
     for f in "$CLOUD_INSTANCES_DIR"/*/user-data.txt "$CLOUD_INSTANCES_DIR"/*/user-data.txt.i \
-      "$CLOUD_INSTANCES_DIR"/*/obj.pkl; do
+      "$CLOUD_INSTANCES_DIR"/*/obj.pkl "$CLOUD_INSTANCES_DIR"/*/cloud-config.txt; do
       if [[ -e "$f" ]]; then rm -f "$f"; fi
     done
   fi
