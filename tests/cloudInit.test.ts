@@ -3,6 +3,11 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { NODE_INTERFACE, renderNetworkConfig } from "../cloud-init/networkConfig";
+import { nodeUserData } from "../cloud-init/nodeCloudInit";
+import { loadStack } from "../components/config/load";
+import { listStacks } from "../components/config/sources";
+import { PROJECT_ROOT } from "../components/program";
+import { profiles } from "../stacks/profiles";
 import { NetworkConfigInput, UserDataInput } from "../cloud-init/types";
 import {
   BOOT_UNIT,
@@ -556,5 +561,33 @@ describe("prepare-node.sh", () => {
     );
     expect(box.run().status).toBe(0);
     expect(box.read("bootstrap-ran")).toBe(`agent|${tricky}`);
+  });
+});
+
+// Review 2: cloud-init installs `packages` with one `apt-get install`, and apt refuses the whole
+// command when one name is unknown, so a package Debian does not ship also keeps open-iscsi,
+// nfs-common, curl and openssl off the node (then prepare-node.sh stops at "iscsiadm is missing"
+// at every retry). Neither Xen guest tools package is in Debian 12 (bookworm) or 13 (trixie) main
+// (`apt-cache policy xe-guest-utilities xen-guest-agent` against both releases' indexes finds
+// nothing): they come with the golden template (XCP-ng guest tools ISO, or Vates' xen-guest-agent
+// release), which VM creation needs anyway, as it waits for the address they report.
+describe("packages every node installs", () => {
+  const NOT_IN_DEBIAN = ["xe-guest-utilities", "xen-guest-agent"];
+
+  it("are all packages Debian ships, in every stack's render", () => {
+    for (const stack of listStacks(PROJECT_ROOT)) {
+      const { spec, plan } = loadStack(stack, { rootDir: PROJECT_ROOT, profiles, crossCheck: false });
+      const node = plan.nodes[0]!;
+      const rendered = parse(nodeUserData(spec, plan, node).replace(/^#cloud-config\n/, "")) as {
+        packages: string[];
+      };
+      expect({ stack, unknown: rendered.packages.filter((p) => NOT_IN_DEBIAN.includes(p)) }).toEqual({
+        stack,
+        unknown: [],
+      });
+      expect(rendered.packages).toEqual(
+        expect.arrayContaining(["open-iscsi", "nfs-common", "curl", "openssl"]),
+      );
+    }
   });
 });
