@@ -558,6 +558,25 @@ describe("rke2-bootstrap.sh: replacing a server of the same name", () => {
     expect(box.calls().filter((c) => c.startsWith("DELETE") || c.startsWith("systemctl"))).toEqual([]);
   });
 
+  // Review 2 (a guard, not a fix): the Ready check pipes the body into `grep -q` under
+  // `set -o pipefail`; were grep to exit before the writer finished, the writer's SIGPIPE (141)
+  // would make the test false and a live node would be deleted. It holds because `tr` removes the
+  // newlines, so grep must read the one line to its end. A real Node lists every image after its
+  // conditions (NodeStatus field order, k8s.io/api core/v1), so the body here is large.
+  it("a Ready node with a real-sized status (conditions, then a long image list) is never deleted", () => {
+    const images = Array.from({ length: 4000 }, (_, i) => ({
+      names: [`registry.example/library/image-${i}@sha256:${"0".repeat(64)}`],
+      sizeBytes: 1000 + i,
+    }));
+    const box = replacementBox(
+      JSON.stringify({ kind: "Node", status: { conditions: [{ type: "Ready", status: "True" }], images } }),
+    );
+    const result = box.run(joiner);
+    expect(box.calls().filter((c) => c.startsWith("DELETE") || c.startsWith("systemctl"))).toEqual([]);
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toContain("a node named cluster1-server2 is still Ready in the cluster; refusing");
+  });
+
   // Review 2: a retry after this node's own RKE2 was started must never treat this node's own Node
   // object as a stale one. Before, a start that failed (or a later step that timed out) left the
   // kubelet registered and NotReady (CNI not up yet), and the retry deleted the node itself, which
