@@ -1038,9 +1038,11 @@ exit "\${AGENT_EXIT:-0}"
       labels: {
         evil: `$(touch "$CO_ROOT/${marker}")`,
         tick: `\`touch "$CO_ROOT/${marker}"\``,
-        semi: `x; touch ${marker}`,
+        // Absolute paths: the script runs in jest's working directory, where a relative marker
+        // would never be looked for (review 2: these two payloads could not fail the test).
+        semi: `x; touch "$CO_ROOT/${marker}"`,
       },
-      taints: [`t=$(touch ${marker}):NoSchedule`],
+      taints: [`t=$(touch "$CO_ROOT/${marker}"):NoSchedule`],
     };
     const rendered = rancherAgentEnv(
       parseRancherNodeCommand(
@@ -1055,7 +1057,8 @@ exit "\${AGENT_EXIT:-0}"
     expect(fs.existsSync(path.join(box.dir, marker))).toBe(false);
     const env = fs.readFileSync(path.join(box.dir, "agent.env"), "utf8");
     expect(env).toContain(`evil=$(touch "$CO_ROOT/${marker}")`);
-    expect(env).toContain(`CATTLE_TAINTS=t=$(touch ${marker}):NoSchedule`);
+    expect(env).toContain(`CATTLE_TAINTS=t=$(touch "$CO_ROOT/${marker}"):NoSchedule`);
+    expect(env).toContain(`semi=x; touch "$CO_ROOT/${marker}"`);
   });
 
   it("a line that is not CATTLE_*=value is refused before anything runs", () => {
