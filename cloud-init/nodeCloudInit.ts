@@ -9,21 +9,16 @@ import type { WriteFile } from "./types";
 import { renderUserData } from "./userData";
 
 /**
- * Installed on every node whatever nodes.packages says:
- * - xe-guest-utilities: Xen guest tools; XO learns the VM's address from them, and VM creation
- *   waits on that address (expectedIpCidr). The KVM agent (qemu-guest-agent) does nothing on Xen.
+ * Installed on every node whatever nodes.packages says. Only packages Debian ships: cloud-init
+ * installs the list with one `apt-get install`, which fails whole on one unknown name. The Xen
+ * guest tools (xe-guest-utilities, xen-guest-agent) are not in Debian 12 or 13 main, so they are
+ * not here: they come with the golden template, which VM creation needs anyway (it waits for the
+ * address they report, expectedIpCidr) — README, "golden template".
  * - open-iscsi, nfs-common: Longhorn's node prerequisites (iSCSI block devices, NFS for RWX).
  * - unattended-upgrades: security updates (prepare-node.sh enables them).
  * - openssl, curl: the boot scripts (a replacement server's one-time admin certificate, downloads).
  */
-export const BASE_PACKAGES = [
-  "xe-guest-utilities",
-  "open-iscsi",
-  "nfs-common",
-  "unattended-upgrades",
-  "openssl",
-  "curl",
-];
+export const BASE_PACKAGES = ["open-iscsi", "nfs-common", "unattended-upgrades", "openssl", "curl"];
 
 /** The second disk XO attaches (xvdb) when a pool has a data disk. */
 export const DATA_DISK_DEVICE = "/dev/xvdb";

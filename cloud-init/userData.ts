@@ -144,7 +144,8 @@ export function renderUserData(input: UserDataInput): string {
     ...(packages.length > 0 ? { packages } : {}),
     write_files: files.map(writeFile),
     // runcmd runs in the final stage, after write_files and package installation; --no-block so
-    // cloud-final finishes while the unit (ordered after it) runs and, if need be, retries.
+    // cloud-final finishes while the unit (not ordered against it: see BOOT_UNIT) runs and, if
+    // need be, retries.
     runcmd: [
       ["systemctl", "daemon-reload"],
       ["systemctl", "enable", "--now", "--no-block", bootUnitName],

@@ -3,6 +3,11 @@ import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { NODE_INTERFACE, renderNetworkConfig } from "../cloud-init/networkConfig";
+import { nodeUserData } from "../cloud-init/nodeCloudInit";
+import { loadStack } from "../components/config/load";
+import { listStacks } from "../components/config/sources";
+import { PROJECT_ROOT } from "../components/program";
+import { profiles } from "../stacks/profiles";
 import { NetworkConfigInput, UserDataInput } from "../cloud-init/types";
 import {
   BOOT_UNIT,
@@ -483,6 +488,76 @@ describe("prepare-node.sh", () => {
     );
   });
 
+  // Review 2: cloud-init's write_files runs before this script, and on servers it puts the cluster
+  // CA under /var/lib/rancher/rke2/server/tls (and kube-vip's static pod under .../agent). Mounting
+  // the fresh data disk over /var/lib/rancher hid them: RKE2 then generated a CA of its own
+  // (k3s pkg/daemons/control/deps: a CA is created only when its files do not exist), which the
+  // nodes' K10<hash> tokens do not match, so no node could join. The stub mount below shows the
+  // disk's content in place of what was there, as a real mount does.
+  it("a fresh data disk first receives what cloud-init already wrote under its mount point", () => {
+    const box = sandbox({ CO_DATA_DISK_DEVICE: "/dev/xvdb" });
+    const bin = path.join(box.root, "..", "bin");
+    const disk = path.join(box.root, "..", "disk");
+    fs.mkdirSync(path.join(disk, "lost+found"), { recursive: true });
+    fs.writeFileSync(
+      path.join(bin, "mount"),
+      [
+        "#!/bin/sh",
+        'echo "mount $*" >>"$STUB_LOG"',
+        "for target; do :; done",
+        'mv "$target" "$target.hidden"',
+        `ln -s "${disk}" "$target"`,
+        "",
+      ].join("\n"),
+      { mode: 0o755 },
+    );
+    fs.writeFileSync(
+      path.join(bin, "umount"),
+      ["#!/bin/sh", 'echo "umount $*" >>"$STUB_LOG"', 'rm "$1"', 'mv "$1.hidden" "$1"', ""].join("\n"),
+      { mode: 0o755 },
+    );
+    const ca = path.join(box.root, "var/lib/rancher/rke2/server/tls/server-ca.crt");
+    fs.mkdirSync(path.dirname(ca), { recursive: true });
+    fs.writeFileSync(ca, "CA\n", { mode: 0o600 });
+    const result = box.run();
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+    // Through the mount (the stub's link to the disk): the CA is there, with its mode.
+    expect(fs.readFileSync(ca, "utf8")).toBe("CA\n");
+    expect(fs.statSync(ca).mode & 0o777).toBe(0o600);
+    expect(fs.realpathSync(path.join(box.root, "var/lib/rancher"))).toBe(fs.realpathSync(disk));
+  });
+
+  it("a data disk that already holds data is mounted as it is, nothing copied onto it", () => {
+    const box = sandbox({ CO_DATA_DISK_DEVICE: "/dev/xvdb" });
+    const bin = path.join(box.root, "..", "bin");
+    const disk = path.join(box.root, "..", "disk");
+    fs.mkdirSync(path.join(disk, "rke2"), { recursive: true });
+    fs.writeFileSync(
+      path.join(bin, "mount"),
+      [
+        "#!/bin/sh",
+        'echo "mount $*" >>"$STUB_LOG"',
+        "for target; do :; done",
+        'mv "$target" "$target.hidden"',
+        `ln -s "${disk}" "$target"`,
+        "",
+      ].join("\n"),
+      { mode: 0o755 },
+    );
+    fs.writeFileSync(
+      path.join(bin, "umount"),
+      ["#!/bin/sh", 'echo "umount $*" >>"$STUB_LOG"', 'rm "$1"', 'mv "$1.hidden" "$1"', ""].join("\n"),
+      { mode: 0o755 },
+    );
+    fs.mkdirSync(path.join(box.root, "var/lib/rancher/rke2/server/tls"), { recursive: true });
+    fs.writeFileSync(path.join(box.root, "var/lib/rancher/rke2/server/tls/server-ca.crt"), "CA\n");
+    const result = box.run({ STUB_FSTYPE: "ext4" });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("already holds data; nothing copied onto it");
+    expect(fs.readdirSync(disk)).toEqual(["rke2"]);
+  });
+
   it("keeps an existing filesystem and honours CO_DATA_DISK_MOUNT", () => {
     const box = sandbox({ CO_DATA_DISK_DEVICE: "/dev/xvdb", CO_DATA_DISK_MOUNT: "/data" });
     expect(box.run({ STUB_FSTYPE: "xfs" }).status).toBe(0);
@@ -556,5 +631,33 @@ describe("prepare-node.sh", () => {
     );
     expect(box.run().status).toBe(0);
     expect(box.read("bootstrap-ran")).toBe(`agent|${tricky}`);
+  });
+});
+
+// Review 2: cloud-init installs `packages` with one `apt-get install`, and apt refuses the whole
+// command when one name is unknown, so a package Debian does not ship also keeps open-iscsi,
+// nfs-common, curl and openssl off the node (then prepare-node.sh stops at "iscsiadm is missing"
+// at every retry). Neither Xen guest tools package is in Debian 12 (bookworm) or 13 (trixie) main
+// (`apt-cache policy xe-guest-utilities xen-guest-agent` against both releases' indexes finds
+// nothing): they come with the golden template (XCP-ng guest tools ISO, or Vates' xen-guest-agent
+// release), which VM creation needs anyway, as it waits for the address they report.
+describe("packages every node installs", () => {
+  const NOT_IN_DEBIAN = ["xe-guest-utilities", "xen-guest-agent"];
+
+  it("are all packages Debian ships, in every stack's render", () => {
+    for (const stack of listStacks(PROJECT_ROOT)) {
+      const { spec, plan } = loadStack(stack, { rootDir: PROJECT_ROOT, profiles, crossCheck: false });
+      const node = plan.nodes[0]!;
+      const rendered = parse(nodeUserData(spec, plan, node).replace(/^#cloud-config\n/, "")) as {
+        packages: string[];
+      };
+      expect({ stack, unknown: rendered.packages.filter((p) => NOT_IN_DEBIAN.includes(p)) }).toEqual({
+        stack,
+        unknown: [],
+      });
+      expect(rendered.packages).toEqual(
+        expect.arrayContaining(["open-iscsi", "nfs-common", "curl", "openssl"]),
+      );
+    }
   });
 });

@@ -356,7 +356,9 @@ describe("rke2-bootstrap.sh: who initialises, who joins, who waits", () => {
     expect(box.log()).toBe(result.stdout);
     // The temp work dir is cleaned up.
     expect(fs.readdirSync(box.path("var/lib/cluster-orchestrator")).sort()).toEqual(
-      env === bootstrapServer ? ["bootstrapped", "cluster-decision"] : ["bootstrapped"],
+      env === bootstrapServer
+        ? ["bootstrapped", "cluster-decision", "rke2-started"]
+        : ["bootstrapped", "rke2-started"],
     );
   });
 
@@ -532,7 +534,10 @@ describe("rke2-bootstrap.sh: replacing a server of the same name", () => {
         /^cert-ok subject=O ?= ?system:masters, CN ?= ?cluster-orchestrator:node-replacement$/,
       );
     // The one-time admin key is gone with the work dir.
-    expect(fs.readdirSync(box.path("var/lib/cluster-orchestrator"))).toEqual(["bootstrapped"]);
+    expect(fs.readdirSync(box.path("var/lib/cluster-orchestrator")).sort()).toEqual([
+      "bootstrapped",
+      "rke2-started",
+    ]);
   });
 
   it("no node of this name: a first join, nothing deleted", () => {
@@ -551,6 +556,49 @@ describe("rke2-bootstrap.sh: replacing a server of the same name", () => {
     expect(result.status).not.toBe(0);
     expect(result.stdout).toContain("a node named cluster1-server2 is still Ready in the cluster; refusing");
     expect(box.calls().filter((c) => c.startsWith("DELETE") || c.startsWith("systemctl"))).toEqual([]);
+  });
+
+  // Review 2 (a guard, not a fix): the Ready check pipes the body into `grep -q` under
+  // `set -o pipefail`; were grep to exit before the writer finished, the writer's SIGPIPE (141)
+  // would make the test false and a live node would be deleted. It holds because `tr` removes the
+  // newlines, so grep must read the one line to its end. A real Node lists every image after its
+  // conditions (NodeStatus field order, k8s.io/api core/v1), so the body here is large.
+  it("a Ready node with a real-sized status (conditions, then a long image list) is never deleted", () => {
+    const images = Array.from({ length: 4000 }, (_, i) => ({
+      names: [`registry.example/library/image-${i}@sha256:${"0".repeat(64)}`],
+      sizeBytes: 1000 + i,
+    }));
+    const box = replacementBox(
+      JSON.stringify({ kind: "Node", status: { conditions: [{ type: "Ready", status: "True" }], images } }),
+    );
+    const result = box.run(joiner);
+    expect(box.calls().filter((c) => c.startsWith("DELETE") || c.startsWith("systemctl"))).toEqual([]);
+    expect(result.status).not.toBe(0);
+    expect(result.stdout).toContain("a node named cluster1-server2 is still Ready in the cluster; refusing");
+  });
+
+  // Review 2: a retry after this node's own RKE2 was started must never treat this node's own Node
+  // object as a stale one. Before, a start that failed (or a later step that timed out) left the
+  // kubelet registered and NotReady (CNI not up yet), and the retry deleted the node itself, which
+  // also removes its etcd member (k3s pkg/etcd/member_controller.go); a Ready one looped forever.
+  it.each([
+    ["NotReady (CNI not up yet)", notReady],
+    ["Ready", JSON.stringify({ kind: "Node", status: { conditions: [{ type: "Ready", status: "True" }] } })],
+  ])("a retry after RKE2 was started never deletes or refuses its own, %s, node", (_name, ownNode) => {
+    const box = replacementBox(null);
+    fs.writeFileSync(path.join(box.dir, "systemctl.fail"), "");
+    const failed = box.run(joiner);
+    expect(failed.status).not.toBe(0);
+    expect(failed.stdout).toContain("no node named cluster1-server2 in the cluster: a first join");
+    // RKE2 (restarted by its own unit) registered this very node in the meantime.
+    box.serve(NODE_URL, ownNode);
+    fs.rmSync(path.join(box.dir, "systemctl.fail"));
+    fs.rmSync(path.join(box.dir, "calls.log"));
+    const again = box.run(joiner);
+    expect(box.calls().filter((c) => c.startsWith("DELETE") || c.startsWith("GET"))).toEqual([]);
+    expect(again.stdout).toContain("RKE2 was already started on this node: skipping the stale-node check");
+    expect(again.status).toBe(0);
+    expect(box.exists(MARKER)).toBe(true);
   });
 
   it("without the cluster CA on the node (an older cluster) the check is skipped with a log line", () => {
@@ -840,8 +888,15 @@ describe("rke2-bootstrap.sh: Rancher registration", () => {
     const instance = "var/lib/cloud/instances/6f1c2a9e-vm-uuid";
     for (const f of ["user-data.txt", "user-data.txt.i", "obj.pkl", "boot-finished"])
       writeSecret(box, `${instance}/${f}`, "x");
+    // Review 2: cloud-init also keeps the merged cloud-config (write_files contents included) in
+    // the instance dir (cloudinit/handlers/cloud_config.py writes Paths "cloud_config",
+    // cloud-config.txt) and in /run/cloud-init/combined-cloud-config.json (cloudinit/stages.py).
+    writeSecret(box, `${instance}/cloud-config.txt`, MANIFEST_URL);
+    writeSecret(box, "run/cloud-init/combined-cloud-config.json", JSON.stringify({ url: MANIFEST_URL }));
+    writeSecret(box, "run/cloud-init/instance-data.json", "{}");
     expect(box.run({ ...importServer, CO_RANCHER_INSECURE: "true" }).status).toBe(0);
     expect(fs.readdirSync(box.path(instance))).toEqual(["boot-finished"]);
+    expect(fs.readdirSync(box.path("run/cloud-init"))).toEqual(["instance-data.json"]);
   });
 
   it("a failed apply is retried (RKE2's kubectl may not be ready), and the URL file stays until it succeeds", () => {
@@ -900,7 +955,10 @@ describe("rke2-bootstrap.sh: Rancher registration", () => {
     const result = box.run({ ...importServer, CO_RANCHER_INSECURE: "true", CO_WAIT_TIMEOUT: "0" });
     expect(result.status).not.toBe(0);
     expect(result.stdout).toContain("timed out after 0s waiting for the registration manifest");
-    expect(fs.readdirSync(box.path("var/lib/cluster-orchestrator"))).toEqual(["cluster-decision"]);
+    expect(fs.readdirSync(box.path("var/lib/cluster-orchestrator")).sort()).toEqual([
+      "cluster-decision",
+      "rke2-started",
+    ]);
     expectNoSecrets(box, result);
   });
 
@@ -980,9 +1038,11 @@ exit "\${AGENT_EXIT:-0}"
       labels: {
         evil: `$(touch "$CO_ROOT/${marker}")`,
         tick: `\`touch "$CO_ROOT/${marker}"\``,
-        semi: `x; touch ${marker}`,
+        // Absolute paths: the script runs in jest's working directory, where a relative marker
+        // would never be looked for (review 2: these two payloads could not fail the test).
+        semi: `x; touch "$CO_ROOT/${marker}"`,
       },
-      taints: [`t=$(touch ${marker}):NoSchedule`],
+      taints: [`t=$(touch "$CO_ROOT/${marker}"):NoSchedule`],
     };
     const rendered = rancherAgentEnv(
       parseRancherNodeCommand(
@@ -997,7 +1057,8 @@ exit "\${AGENT_EXIT:-0}"
     expect(fs.existsSync(path.join(box.dir, marker))).toBe(false);
     const env = fs.readFileSync(path.join(box.dir, "agent.env"), "utf8");
     expect(env).toContain(`evil=$(touch "$CO_ROOT/${marker}")`);
-    expect(env).toContain(`CATTLE_TAINTS=t=$(touch ${marker}):NoSchedule`);
+    expect(env).toContain(`CATTLE_TAINTS=t=$(touch "$CO_ROOT/${marker}"):NoSchedule`);
+    expect(env).toContain(`semi=x; touch "$CO_ROOT/${marker}"`);
   });
 
   it("a line that is not CATTLE_*=value is refused before anything runs", () => {

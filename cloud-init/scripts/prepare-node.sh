@@ -126,9 +126,39 @@ EOF
     if grep -qs "[[:space:]]${target}[[:space:]]" "${CO_ROOT}/proc/mounts"; then
       log "${target} already mounted"
     else
+      carry_over "$device" "$fstype" "$target"
       log "mounting ${device} on ${target}"
       mount -t "$fstype" "$device" "$target"
     fi
+  }
+
+  # True when directory $1 has an entry other than lost+found.
+  has_entries() {
+    local entry
+    for entry in "$1"/* "$1"/.[!.]* "$1"/..?*; do
+      if [[ -e "$entry" && "${entry##*/}" != lost+found ]]; then return 0; fi
+    done
+    return 1
+  }
+
+  # cloud-init's write_files ran before this script, so what it put under the mount point (on
+  # servers: RKE2's cluster CA in rke2/server/tls and kube-vip's static pod) would be hidden by
+  # the mount, and RKE2 would generate a CA of its own that the nodes' K10<hash> tokens do not
+  # match. So a data disk that holds nothing yet first receives a copy (modes kept); a disk that
+  # already holds data is never written to here.
+  carry_over() {
+    local device="$1" fstype="$2" target="$3" staging
+    has_entries "$target" || return 0
+    staging="$(mktemp -d "${STATE_DIR}/data-disk.XXXXXX")"
+    mount -t "$fstype" "$device" "$staging"
+    if has_entries "$staging"; then
+      log "${device} already holds data; nothing copied onto it"
+    else
+      log "copying what is already under ${target} onto ${device}"
+      cp -a "${target}/." "${staging}/"
+    fi
+    umount "$staging"
+    rmdir "$staging"
   }
 
   if [[ -n "${CO_DATA_DISK_DEVICE:-}" ]]; then

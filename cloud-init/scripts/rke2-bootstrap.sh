@@ -25,6 +25,8 @@ LOG_FILE="${LOG_DIR}/bootstrap.log"
 STATE_DIR="${CO_ROOT}/var/lib/cluster-orchestrator"
 MARKER="${STATE_DIR}/bootstrapped"
 DECISION_FILE="${STATE_DIR}/cluster-decision"
+# Written just before RKE2 is first started: from then on a Node of this name may be this node.
+STARTED_FILE="${STATE_DIR}/rke2-started"
 RKE2_BIN="${CO_ROOT}/usr/local/bin/rke2"
 RKE2_CONFIG="${CO_ROOT}/etc/rancher/rke2/config.yaml"
 RKE2_KUBECONFIG="${CO_ROOT}/etc/rancher/rke2/rke2.yaml"
@@ -37,8 +39,12 @@ RKE2_TLS_DIR="${CO_ROOT}/var/lib/rancher/rke2/server/tls"
 SECRETS_DIR="${CO_ROOT}/etc/cluster-orchestrator"
 MANIFEST_URL_FILE="${SECRETS_DIR}/rancher-manifest.url"
 AGENT_ENV_FILE="${SECRETS_DIR}/rancher-agent.env"
-# cloud-init's own copies of the user-data (which carried the files above).
+# cloud-init's own copies of the user-data (which carried the files above): the raw and processed
+# user-data, the pickled datasource, and the merged cloud-config with every write_files content
+# (cloud-config.txt, written by cloudinit/handlers/cloud_config.py; and, until the next reboot,
+# /run/cloud-init/combined-cloud-config.json, written by cloudinit/stages.py).
 CLOUD_INSTANCES_DIR="${CO_ROOT}/var/lib/cloud/instances"
+CLOUD_COMBINED_CONFIG="${CO_ROOT}/run/cloud-init/combined-cloud-config.json"
 # RKE2's supervisor (join) port; /ping answers "pong" without authentication once a server is up.
 SUPERVISOR_PORT="${CO_SUPERVISOR_PORT:-9345}"
 API_PORT="${CO_API_PORT:-6443}"
@@ -241,10 +247,10 @@ rancher_tls() {
 # config.yaml keeps its token: RKE2 needs it at every start (docs/nodes.md).
 scrub_secrets() {
   local f
-  rm -f "$MANIFEST_URL_FILE" "$AGENT_ENV_FILE"
+  rm -f "$MANIFEST_URL_FILE" "$AGENT_ENV_FILE" "$CLOUD_COMBINED_CONFIG"
   if [[ -d "$CLOUD_INSTANCES_DIR" ]]; then
     for f in "$CLOUD_INSTANCES_DIR"/*/user-data.txt "$CLOUD_INSTANCES_DIR"/*/user-data.txt.i \
-      "$CLOUD_INSTANCES_DIR"/*/obj.pkl; do
+      "$CLOUD_INSTANCES_DIR"/*/obj.pkl "$CLOUD_INSTANCES_DIR"/*/cloud-config.txt; do
       if [[ -e "$f" ]]; then rm -f "$f"; fi
     done
   fi
@@ -455,6 +461,13 @@ remove_stale_node() {
   local ca_crt="${RKE2_TLS_DIR}/client-ca.crt" ca_key="${RKE2_TLS_DIR}/client-ca.key"
   local server_ca="${RKE2_TLS_DIR}/server-ca.crt" key="${WORK_DIR}/admin.key" csr="${WORK_DIR}/admin.csr"
   local crt="${WORK_DIR}/admin.crt" url code body="${WORK_DIR}/node.json"
+  # A retry after this node's RKE2 was started (the start failed, or a later step timed out): the
+  # Node of this name is now this node itself, registered by its own kubelet and NotReady until the
+  # CNI is up. Deleting it would remove this server's own etcd member; refusing it would loop forever.
+  if [[ -e "$STARTED_FILE" ]]; then
+    log "RKE2 was already started on this node: skipping the stale-node check"
+    return 0
+  fi
   if [[ ! -f "$ca_crt" || ! -f "$ca_key" || ! -f "$server_ca" ]]; then
     log "no cluster CA on this node: skipping the stale-node check"
     return 0
@@ -509,6 +522,7 @@ fi
 
 # --- d. Start RKE2 ----------------------------------------------------------------------------------
 log "enabling and starting ${SERVICE}"
+date -u '+%Y-%m-%dT%H:%M:%SZ' >"$STARTED_FILE"
 systemctl enable --now "$SERVICE"
 
 # --- e. Rancher import: the bootstrap server applies the registration manifest once -------------
