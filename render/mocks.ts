@@ -125,7 +125,8 @@ export class XoMocks implements pulumi.runtime.Mocks {
             bcryptHash: this.secret(`$2a$10$bcrypt${id.replace(/-/g, "")}`),
           },
         };
-      // The cluster CA (components/rke2/clusterCa.ts): fake PEMs, handed out as secrets.
+      // Private keys (the cluster CA, components/rke2/clusterCa.ts; the node-kubeconfig key pair,
+      // components/access/): fake PEMs, handed out as secrets.
       case "tls:index/privateKey:PrivateKey":
         return {
           id,
@@ -133,6 +134,8 @@ export class XoMocks implements pulumi.runtime.Mocks {
             ...inputs,
             // The body line is the secret, so the render's redaction (by value, per line) finds it.
             privateKeyPem: `-----BEGIN PRIVATE KEY-----\n${this.secret(`fakekey${id.replace(/-/g, "")}`)}\n-----END PRIVATE KEY-----\n`,
+            publicKeyOpenssh: MOCK_ADMIN_PUBLIC_KEY,
+            privateKeyOpenssh: this.secret(`-----BEGIN OPENSSH PRIVATE KEY-----\nmock-${id}\n`),
           },
         };
       case "tls:index/selfSignedCert:SelfSignedCert":
@@ -178,15 +181,6 @@ export class XoMocks implements pulumi.runtime.Mocks {
           },
         };
       // --- rancher (issue 11): node kubeconfig, management stack, StackReference ---
-      case "tls:index/privateKey:PrivateKey":
-        return {
-          id,
-          state: {
-            ...inputs,
-            publicKeyOpenssh: MOCK_ADMIN_PUBLIC_KEY,
-            privateKeyOpenssh: this.secret(`-----BEGIN OPENSSH PRIVATE KEY-----\nmock-${id}\n`),
-          },
-        };
       case "command:remote:Command":
         return {
           id,

@@ -4,7 +4,7 @@ import * as path from "path";
 import { parse } from "yaml";
 import { NODE_INTERFACE, renderNetworkConfig } from "../cloud-init/networkConfig";
 import { nodeUserData } from "../cloud-init/nodeCloudInit";
-import { loadStack } from "../components/config/load";
+import { loadStack } from "../components/stack/load";
 import { listStacks } from "../components/config/sources";
 import { PROJECT_ROOT } from "../components/program";
 import { profiles } from "../stacks/profiles";
