@@ -45,14 +45,7 @@ export async function renderStacks(
     if (!known.includes(stack)) {
       const message = `unknown stack '${stack}' (${stackFile(stack)}): file not found; stacks: ${known.join(", ")}`;
       io.error(`${message}\n`);
-      io.result?.({
-        stack,
-        status: "failed",
-        outDir: null,
-        resources: 0,
-        nodes: [],
-        problems: [{ key: "stack", file: stackFile(stack), message: "file not found" }],
-      });
+      io.result?.(failedResult(stack, [{ key: "stack", file: stackFile(stack), message: "file not found" }]));
       failed++;
       continue;
     }
@@ -82,16 +75,14 @@ export async function renderStacks(
       io.error(
         `${error.message}\n(no render written: ${path.relative(process.cwd(), outDir) || outDir} removed)\n`,
       );
-      io.result?.({
-        stack,
-        status: "failed",
-        outDir: null,
-        resources: 0,
-        nodes: [],
-        problems: error.problems,
-      });
+      io.result?.(failedResult(stack, error.problems));
       failed++;
     }
   }
   return failed;
+}
+
+/** A stack that wrote nothing, with what was wrong. */
+function failedResult(stack: string, problems: RenderResult["problems"]): RenderResult {
+  return { stack, status: "failed", outDir: null, resources: 0, nodes: [], problems };
 }
