@@ -9,6 +9,7 @@ import { listStacks } from "../components/config/sources";
 import { PROJECT_ROOT } from "../components/program";
 import { profiles } from "../stacks/profiles";
 import { NetworkConfigInput, UserDataInput } from "../cloud-init/types";
+import { readScript, writeScript } from "../cloud-init/scripts";
 import {
   BOOT_UNIT,
   bootScriptPath,
@@ -28,7 +29,8 @@ import {
 } from "./helpers/validators";
 
 const scriptsDir = path.join(__dirname, "..", "cloud-init", "scripts");
-const prepareNode = path.join(scriptsDir, "prepare-node.sh");
+// What a node receives: the script with its shared lib/ files inlined (cloud-init/scripts.ts).
+const prepareNode = writeScript("prepare-node.sh");
 
 // A value that breaks naive quoting: a single quote, spaces and something a shell would expand.
 const tricky = 'it\'s a $HOME `id` \\ "secret"';
@@ -338,12 +340,27 @@ describe("real validators", () => {
     expect(result.status).toBe(0);
   });
 
-  itShellcheck.each(fs.readdirSync(scriptsDir).filter((f) => f.endsWith(".sh")))(
-    "shellcheck: %s is clean",
+  itShellcheck.each(["prepare-node.sh", "rke2-bootstrap.sh"] as const)(
+    "shellcheck: %s as delivered (shared lib inlined) is clean",
     (script) => {
-      expect(shellcheckFindings(path.join(scriptsDir, script))).toBe("");
+      expect(shellcheckFindings(writeScript(script))).toBe("");
     },
   );
+
+  itShellcheck.each(fs.readdirSync(path.join(scriptsDir, "lib")))("shellcheck: lib/%s is clean", (lib) => {
+    expect(shellcheckFindings(path.join(scriptsDir, "lib", lib))).toBe("");
+  });
+
+  it("every script includes the shared logging, and no script defines its own", () => {
+    for (const name of ["prepare-node.sh", "rke2-bootstrap.sh"] as const) {
+      const raw = fs.readFileSync(path.join(scriptsDir, name), "utf8");
+      expect(raw).toContain("# co-include: lib/log.sh");
+      expect(raw).not.toMatch(/^(log|die|on_error)\(\) \{/m);
+      const delivered = readScript(name);
+      expect(delivered).not.toContain("# co-include:");
+      expect(delivered.match(/^log\(\) \{/gm)).toHaveLength(1);
+    }
+  });
 });
 
 describe("prepare-node.sh", () => {

@@ -16,8 +16,10 @@ import { PROJECT_ROOT } from "../components/program";
 import { parseRancherNodeCommand, rancherAgentEnv } from "../components/rke2/rancherAgent";
 import { profiles } from "../stacks/profiles";
 import { requireTool, run, RunResult, shellcheckFindings } from "./helpers/validators";
+import { writeScript } from "../cloud-init/scripts";
 
-const script = path.join(__dirname, "..", "cloud-init", "scripts", "rke2-bootstrap.sh");
+// What a node receives: the script with its shared lib/ files inlined (cloud-init/scripts.ts).
+const script = writeScript("rke2-bootstrap.sh");
 
 const VERSION = "v1.31.4+rke2r1";
 const VIP = "10.20.0.100";

@@ -23,25 +23,8 @@ BOOTSTRAP="${CO_ROOT}/usr/local/sbin/co-bootstrap.sh"
 
 mkdir -p "$LOG_DIR" "$STATE_DIR"
 
-# Our own log survives cloud-init re-runs; stdout also lands in /var/log/cloud-init-output.log.
-log() {
-  local line
-  line="$(date -u '+%Y-%m-%dT%H:%M:%SZ') prepare-node: $*"
-  printf '%s\n' "$line"
-  printf '%s\n' "$line" >>"$LOG_FILE"
-}
-
-die() {
-  log "ERROR: $*"
-  exit 1
-}
-
-on_error() {
-  local rc=$?
-  log "ERROR: command failed (exit ${rc}) at line $1"
-}
-# set -E (errtrace, at the top) makes functions inherit this trap.
-trap 'on_error "$LINENO"' ERR
+LOG_TAG="prepare-node"
+# co-include: lib/log.sh
 
 # The marker makes preparation run once; the hand-over at the end runs every time, so a retry
 # after a failed bootstrap (the unit restarting, a reboot) reaches the bootstrap stage, which keeps

@@ -54,27 +54,8 @@ API_PORT="${CO_API_PORT:-6443}"
 umask 077
 mkdir -p "$LOG_DIR" "$STATE_DIR"
 
-# Our own log survives re-runs; stdout also lands in the journal. Secrets (the manifest URL, the
-# system agent's token) are never passed to it.
-log() {
-  local line
-  line="$(date -u '+%Y-%m-%dT%H:%M:%SZ') bootstrap: $*"
-  printf '%s\n' "$line"
-  printf '%s\n' "$line" >>"$LOG_FILE"
-}
-
-die() {
-  log "ERROR: $*"
-  exit 1
-}
-
-on_error() {
-  local rc=$?
-  # Line number only: the failing command may hold a secret.
-  log "ERROR: command failed (exit ${rc}) at line $1"
-}
-# set -E (errtrace, at the top) makes functions inherit this trap.
-trap 'on_error "$LINENO"' ERR
+LOG_TAG="bootstrap"
+# co-include: lib/log.sh
 
 # Temporary files live under STATE_DIR, not /tmp: /tmp is a size-limited tmpfs on Debian 13 and
 # the air-gap image tarball is close to a gigabyte. The partial import manifest lives next to its

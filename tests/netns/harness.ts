@@ -10,8 +10,10 @@ import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { writeScript } from "../../cloud-init/scripts";
 
-const SCRIPT = path.join(__dirname, "..", "..", "cloud-init", "scripts", "rke2-bootstrap.sh");
+// What a node receives: the script with its shared lib/ files inlined (cloud-init/scripts.ts).
+const SCRIPT = writeScript("rke2-bootstrap.sh");
 const STUB = path.join(__dirname, "stub-rke2.py");
 export const SUBNET = "10.123.0";
 export const VIP = `${SUBNET}.100`;
