@@ -8,4 +8,7 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   testTimeout: 60000,
+  // Jest's default is one worker fewer than the cores: one on the 2-core CI machine. Two keep both
+  // cores busy while the netns and mocked-program suites wait on I/O and timers.
+  maxWorkers: 2,
 };
