@@ -357,3 +357,42 @@ describe("cross-stack checks know the management stack", () => {
     );
   });
 });
+
+describe("management.tls: secret with a private CA (review 3)", () => {
+  // Not a real CA: only the marker the schema asks for; the chart mounts the text as it is.
+  const PEM = "-----BEGIN CERTIFICATE-----\nTUlJQ3Jldmlldw==\n-----END CERTIFICATE-----\n";
+  let dir: string;
+  let run: ProgramRun;
+  beforeAll(async () => {
+    dir = copyProjectConfig();
+    const file = path.join(dir, "stacks", "Pulumi.rancher-prod.yaml");
+    const doc = parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
+    doc.config["cluster-orchestrator:management"] = { tls: "secret", privateCaCert: PEM };
+    fs.writeFileSync(file, stringify(doc));
+    run = await runInMocks("rancher-prod", dir);
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  // rancher/rancher chart/templates/deployment.yaml: privateCA mounts Secret tls-ca (cacerts.pem),
+  // not optional; a missing Secret keeps Rancher's pod from starting and the atomic release fails.
+  test("the program creates cattle-system/tls-ca with the PEM before the Rancher release", () => {
+    const rancher = named(run.resources, "rancher-prod-rancher-server-rancher");
+    const values = (rancher.inputs.values as { value: Record<string, unknown> }).value;
+    expect(values.privateCA).toBe(true);
+    expect(values.ingress).toEqual({ tls: { source: "secret" } });
+    const secret = named(run.resources, "rancher-prod-rancher-server-tls-ca");
+    expect(secret.type).toBe("kubernetes:core/v1:Secret");
+    expect(secret.inputs.metadata).toEqual({ name: "tls-ca", namespace: "cattle-system" });
+    // The SDK marks a Secret's stringData secret (a public PEM here, but that is harmless).
+    expect((secret.inputs.stringData as { value: unknown }).value).toEqual({ "cacerts.pem": PEM });
+    expect(secret.provider).toBe(rancher.provider);
+    expect(rancher.dependencies).toContain(secret.urn);
+  });
+
+  test("the default (Rancher's own CA) adds no resource: tls-ca exists only with a private CA", async () => {
+    const plain = await runInMocks("rancher-prod");
+    expect(
+      plain.resources.filter((r) => r.name.endsWith("-tls-ca") || r.name.endsWith("-cattle-system")),
+    ).toEqual([]);
+  });
+});
