@@ -278,6 +278,19 @@ describe("managementAccessFrom (pure)", () => {
       "output 'rancherCaChecksum' is not a sha256 hex digest",
     ]);
   });
+  // Review 3: a token the engine could not decrypt is elided (pulumi/pulumi#19533); "bring it up
+  // first" would send the operator the wrong way when the URL is plainly there.
+  test("URL present, token absent: the message names the secrets provider, not only a missing up", () => {
+    const result = managementAccessFrom("rancher-prod", { ...good, token: undefined });
+    const problems = "problems" in result ? result.problems : [];
+    expect(problems).toContainEqual(
+      expect.stringMatching(
+        /^'rancher-prod' has a URL but no readable token: .*same passphrase\/secrets provider and backend/,
+      ),
+    );
+    const none = managementAccessFrom("rancher-prod", { ...good, url: undefined, token: undefined });
+    expect("problems" in none && none.problems.some((p) => p.includes("no readable token"))).toBe(false);
+  });
   test("no CA (a public certificate) is allowed", () => {
     const result = managementAccessFrom("rancher-prod", {
       ...good,
