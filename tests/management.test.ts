@@ -361,6 +361,24 @@ describe("cross-stack checks know the management stack", () => {
       "cluster-orchestrator:rancher.managementStack: no stack 'rancher-dev' in stacks/ (stacks/Pulumi.rancher-dev.yaml)",
     );
   });
+  // Review 3: the node kubeconfig is read with `sudo sh -c` (components/plan/kubeconfig.ts); a
+  // restricted admin sudo used to pass here and fail the remote command after the VMs existed.
+  test("kubeconfig from the node needs the admin user's sudo all; a Rancher kubeconfig does not", () => {
+    const restrict = (stack: string, adminSudo: unknown) =>
+      edit(stack, (c) => {
+        c["cluster-orchestrator:nodes"] = { ...(c["cluster-orchestrator:nodes"] as object), adminSudo };
+      });
+    restrict("rancher-prod", "none");
+    restrict("legal-ai-dev", "none");
+    const sudoProblem =
+      /^cluster-orchestrator:nodes\.adminSudo: kubeconfig\.source is node .*sudo "all", not "none"/;
+    expect(problems("rancher-prod")).toContainEqual(expect.stringMatching(sudoProblem));
+    expect(problems("legal-ai-dev").filter((p) => p.includes("adminSudo"))).toEqual([]);
+    restrict("rancher-prod", ["/usr/bin/journalctl"]);
+    expect(problems("rancher-prod")).toContainEqual(
+      expect.stringMatching(/nodes\.adminSudo: kubeconfig\.source is node/),
+    );
+  });
   test("only the management stack takes the management key", () => {
     edit("legal-ai-dev", (c) => {
       c["cluster-orchestrator:management"] = { tls: "secret" };
