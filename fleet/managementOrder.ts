@@ -11,7 +11,7 @@ import { environmentFile, readConfigFile, stackFile } from "../components/config
 import type { ConfigProblem } from "../components/config/errors";
 import { profiles } from "../stacks/profiles";
 import type { StackResult } from "./run";
-import type { Action, FleetStack } from "./select";
+import { CRITICAL_KEY, type Action, type FleetStack } from "./select";
 
 export interface ManagementLinks {
   /** Stacks whose use case is a management profile (stacks/rancher.ts). */
@@ -71,8 +71,10 @@ export function readManagementLinks(rootDir: string): ManagementLinks {
 
 /** A management stack is critical unless its own file sets `critical: false`. */
 export function withManagementCritical(stack: FleetStack, links: ManagementLinks): FleetStack {
-  if (!links.management.has(stack.name) || stack.critical || /critical: false/.test(stack.criticalReason))
-    return stack;
+  // Only the stack's own file releases it: `critical: false` in an environment layer (which every
+  // stack of that environment shares) must not (fleet/select.ts criticalOf names the source).
+  const ownFileSaysNo = stack.criticalReason === `${CRITICAL_KEY}: false (stack file)`;
+  if (!links.management.has(stack.name) || stack.critical || ownFileSaysNo) return stack;
   return {
     ...stack,
     critical: true,

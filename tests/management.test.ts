@@ -278,6 +278,19 @@ describe("managementAccessFrom (pure)", () => {
       "output 'rancherCaChecksum' is not a sha256 hex digest",
     ]);
   });
+  // Review 3: a token the engine could not decrypt is elided (pulumi/pulumi#19533); "bring it up
+  // first" would send the operator the wrong way when the URL is plainly there.
+  test("URL present, token absent: the message names the secrets provider, not only a missing up", () => {
+    const result = managementAccessFrom("rancher-prod", { ...good, token: undefined });
+    const problems = "problems" in result ? result.problems : [];
+    expect(problems).toContainEqual(
+      expect.stringMatching(
+        /^'rancher-prod' has a URL but no readable token: .*same passphrase\/secrets provider and backend/,
+      ),
+    );
+    const none = managementAccessFrom("rancher-prod", { ...good, url: undefined, token: undefined });
+    expect("problems" in none && none.problems.some((p) => p.includes("no readable token"))).toBe(false);
+  });
   test("no CA (a public certificate) is allowed", () => {
     const result = managementAccessFrom("rancher-prod", {
       ...good,
@@ -348,6 +361,24 @@ describe("cross-stack checks know the management stack", () => {
       "cluster-orchestrator:rancher.managementStack: no stack 'rancher-dev' in stacks/ (stacks/Pulumi.rancher-dev.yaml)",
     );
   });
+  // Review 3: the node kubeconfig is read with `sudo sh -c` (components/plan/kubeconfig.ts); a
+  // restricted admin sudo used to pass here and fail the remote command after the VMs existed.
+  test("kubeconfig from the node needs the admin user's sudo all; a Rancher kubeconfig does not", () => {
+    const restrict = (stack: string, adminSudo: unknown) =>
+      edit(stack, (c) => {
+        c["cluster-orchestrator:nodes"] = { ...(c["cluster-orchestrator:nodes"] as object), adminSudo };
+      });
+    restrict("rancher-prod", "none");
+    restrict("legal-ai-dev", "none");
+    const sudoProblem =
+      /^cluster-orchestrator:nodes\.adminSudo: kubeconfig\.source is node .*sudo "all", not "none"/;
+    expect(problems("rancher-prod")).toContainEqual(expect.stringMatching(sudoProblem));
+    expect(problems("legal-ai-dev").filter((p) => p.includes("adminSudo"))).toEqual([]);
+    restrict("rancher-prod", ["/usr/bin/journalctl"]);
+    expect(problems("rancher-prod")).toContainEqual(
+      expect.stringMatching(/nodes\.adminSudo: kubeconfig\.source is node/),
+    );
+  });
   test("only the management stack takes the management key", () => {
     edit("legal-ai-dev", (c) => {
       c["cluster-orchestrator:management"] = { tls: "secret" };
@@ -355,5 +386,44 @@ describe("cross-stack checks know the management stack", () => {
     expect(problems("legal-ai-dev")).toContainEqual(
       expect.stringMatching(/^cluster-orchestrator:management: only a management stack/),
     );
+  });
+});
+
+describe("management.tls: secret with a private CA (review 3)", () => {
+  // Not a real CA: only the marker the schema asks for; the chart mounts the text as it is.
+  const PEM = "-----BEGIN CERTIFICATE-----\nTUlJQ3Jldmlldw==\n-----END CERTIFICATE-----\n";
+  let dir: string;
+  let run: ProgramRun;
+  beforeAll(async () => {
+    dir = copyProjectConfig();
+    const file = path.join(dir, "stacks", "Pulumi.rancher-prod.yaml");
+    const doc = parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> };
+    doc.config["cluster-orchestrator:management"] = { tls: "secret", privateCaCert: PEM };
+    fs.writeFileSync(file, stringify(doc));
+    run = await runInMocks("rancher-prod", dir);
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  // rancher/rancher chart/templates/deployment.yaml: privateCA mounts Secret tls-ca (cacerts.pem),
+  // not optional; a missing Secret keeps Rancher's pod from starting and the atomic release fails.
+  test("the program creates cattle-system/tls-ca with the PEM before the Rancher release", () => {
+    const rancher = named(run.resources, "rancher-prod-rancher-server-rancher");
+    const values = (rancher.inputs.values as { value: Record<string, unknown> }).value;
+    expect(values.privateCA).toBe(true);
+    expect(values.ingress).toEqual({ tls: { source: "secret" } });
+    const secret = named(run.resources, "rancher-prod-rancher-server-tls-ca");
+    expect(secret.type).toBe("kubernetes:core/v1:Secret");
+    expect(secret.inputs.metadata).toEqual({ name: "tls-ca", namespace: "cattle-system" });
+    // The SDK marks a Secret's stringData secret (a public PEM here, but that is harmless).
+    expect((secret.inputs.stringData as { value: unknown }).value).toEqual({ "cacerts.pem": PEM });
+    expect(secret.provider).toBe(rancher.provider);
+    expect(rancher.dependencies).toContain(secret.urn);
+  });
+
+  test("the default (Rancher's own CA) adds no resource: tls-ca exists only with a private CA", async () => {
+    const plain = await runInMocks("rancher-prod");
+    expect(
+      plain.resources.filter((r) => r.name.endsWith("-tls-ca") || r.name.endsWith("-cattle-system")),
+    ).toEqual([]);
   });
 });

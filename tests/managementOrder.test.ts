@@ -15,7 +15,7 @@ import {
   withManagementCritical,
 } from "../fleet/managementOrder";
 import type { RunOutcome, StackRunner } from "../fleet/run";
-import type { FleetStack } from "../fleet/select";
+import { criticalOf, type FleetStack } from "../fleet/select";
 import { PROJECT_ROOT } from "../components/program";
 import { copyProjectConfig } from "./helpers/program";
 
@@ -80,11 +80,19 @@ describe("pure decisions", () => {
 
   test("critical by default, even outside prod; an explicit critical: false in its file is kept", () => {
     expect(withManagementCritical(fs_("rancher-prod", "dev"), links).critical).toBe(true);
+    // The reasons as fleet/select.ts criticalOf writes them.
     const released = {
       ...fs_("rancher-prod"),
-      criticalReason: "cluster-orchestrator:critical: false (stacks/x)",
+      criticalReason: criticalOf("prod", { critical: false }, {}).reason,
     };
     expect(withManagementCritical(released, links).critical).toBe(false);
+    // Review 3: a layer's `critical: false` is shared by every stack of that environment; it must
+    // not release the management stack (only its own file does).
+    const layer = {
+      ...fs_("rancher-prod"),
+      criticalReason: criticalOf("prod", {}, { critical: false }).reason,
+    };
+    expect(withManagementCritical(layer, links).critical).toBe(true);
     expect(withManagementCritical(fs_("legal-ai-dev"), links).critical).toBe(false);
   });
 

@@ -72,6 +72,12 @@ export class RancherServer extends pulumi.ComponentResource {
       { length: 32, special: false },
       { parent: this },
     );
+    // privateCA: true makes the chart mount the Secret cattle-system/tls-ca (key cacerts.pem) into
+    // Rancher's pod, not optional (rancher/rancher chart/templates/deployment.yaml, `tls-ca-volume`):
+    // without it the pod never starts and the atomic release rolls back. The PEM is in the config, so
+    // the Secret is created here, before the release, instead of by hand in the middle of `up`.
+    const privateCa =
+      args.privateCaCert === undefined ? [] : [this.privateCaSecret(name, args.privateCaCert, kube)];
     const rancher = new k8s.helm.v3.Release(
       `${name}-rancher`,
       release("rancher", "cattle-system", {
@@ -81,7 +87,7 @@ export class RancherServer extends pulumi.ComponentResource {
         ingress: { tls: { source: args.tls } },
         privateCA: args.privateCaCert !== undefined,
       }),
-      { ...kube, dependsOn: [certManager] },
+      { ...kube, dependsOn: [certManager, ...privateCa] },
     );
 
     if (args.tls === "rancher") {
@@ -122,5 +128,27 @@ export class RancherServer extends pulumi.ComponentResource {
     this.token = pulumi.secret(bootstrap.token);
     this.adminPassword = pulumi.secret(adminPassword.result);
     this.registerOutputs({ url: this.url, caChecksum: this.caChecksum });
+  }
+
+  /** cattle-system (Helm's createNamespace accepts an existing one) and its tls-ca Secret. */
+  private privateCaSecret(
+    name: string,
+    pem: string,
+    kube: { parent: pulumi.Resource; provider: k8s.Provider },
+  ): k8s.core.v1.Secret {
+    const namespace = new k8s.core.v1.Namespace(
+      `${name}-cattle-system`,
+      { metadata: { name: "cattle-system" } },
+      kube,
+    );
+    return new k8s.core.v1.Secret(
+      `${name}-tls-ca`,
+      {
+        metadata: { name: "tls-ca", namespace: namespace.metadata.name },
+        type: "Opaque",
+        stringData: { "cacerts.pem": pem },
+      },
+      kube,
+    );
   }
 }

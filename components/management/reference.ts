@@ -49,7 +49,15 @@ export function managementAccessFrom(
     return "";
   };
   const url = plain("url", true);
+  const tokenMissing = details.token?.value === undefined && details.token?.secretValue === undefined;
   const token = plain("token", true);
+  // The URL is there but the (secret) token is not: the engine elides a referenced stack's secret
+  // outputs this stack cannot decrypt (pulumi/pulumi#19533, merged 2025-05, before our 3.248.0):
+  // another passphrase or secrets provider, not a stack that was never brought up.
+  if (url !== "" && tokenMissing)
+    problems.push(
+      `'${stack}' has a URL but no readable token: its secret outputs are decrypted with its own secrets provider, so this stack needs the same passphrase/secrets provider and backend (docs/rancher.md)`,
+    );
   const caCert = plain("caCert", false);
   const caChecksum = plain("caChecksum", false);
   if (url !== "" && !/^https:\/\/[^\s/]+\/?$/.test(url))

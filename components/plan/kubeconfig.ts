@@ -9,6 +9,7 @@
 import { parseDocument, isMap, isSeq } from "yaml";
 import type { ClusterSpec } from "../config/schema";
 import type { RancherSpec } from "../config/schema";
+import type { Problem } from "./problems";
 
 export const RKE2_ADMIN_KUBECONFIG = "/etc/rancher/rke2/rke2.yaml";
 
@@ -54,4 +55,21 @@ export function kubeconfigSource(
   spec: Pick<ClusterSpec, "kubeconfig"> & { rancher: Pick<RancherSpec, "mode"> },
 ) {
   return spec.kubeconfig.source ?? (spec.rancher.mode === "none" ? "node" : "rancher");
+}
+
+/**
+ * kubeconfig.source node runs FETCH_KUBECONFIG_COMMAND as the admin user through `sudo sh -c`
+ * (the admin kubeconfig is root's, mode 0600). That needs the admin user's unrestricted sudo:
+ * with `none` sudo refuses, and a command list cannot allow it (its entries are plain words, no
+ * quoted script). Refused here, before any VM exists, instead of failing the remote command after.
+ */
+export function checkNodeKubeconfigAccess(
+  spec: Pick<ClusterSpec, "kubeconfig" | "nodes"> & { rancher: Pick<RancherSpec, "mode"> },
+  problems: Problem[],
+): void {
+  if (kubeconfigSource(spec) !== "node" || spec.nodes.adminSudo === "all") return;
+  problems.push({
+    path: ["nodes", "adminSudo"],
+    message: `kubeconfig.source is node (the default with rancher.mode none): reading RKE2's admin kubeconfig needs the admin user's sudo "all", not ${JSON.stringify(spec.nodes.adminSudo)}; set adminSudo: all or take the kubeconfig from Rancher`,
+  });
 }

@@ -16,6 +16,7 @@ import { specSchema, type ClusterSpec } from "../config/schema";
 import { environmentFile, listEnvironments, listStacks, readConfigFile, stackFile } from "../config/sources";
 import { checkCapacity, placeOnPool } from "../plan/capacityEstate";
 import { planCluster } from "../plan/clusterPlan";
+import { checkNodeKubeconfigAccess } from "../plan/kubeconfig";
 import { PlanProblems, type Problem } from "../plan/problems";
 import { checkManagement } from "./management";
 import { checkCustomMode } from "../rke2/settings";
@@ -155,6 +156,7 @@ export function planStack(
   const plan = planCluster(stack, spec);
   const problems: Problem[] = [];
   checkCustomMode(spec, problems);
+  checkNodeKubeconfigAccess(spec, problems);
   const workloads = planWorkloads(spec, profile, plan, problems);
   if (problems.length > 0) throw new PlanProblems(problems);
   return { plan, workloads };
