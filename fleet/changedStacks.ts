@@ -18,6 +18,7 @@ import * as path from "path";
 import { listStacks } from "../components/config/sources";
 import { stackIdentity, type StackIdentity } from "../components/config/stackIdentity";
 import { EXIT_OK, UsageError, type FleetDeps } from "./deps";
+import { readManagementLinks } from "./managementOrder";
 
 export interface ChangedStacksArgs {
   /** The repository checkout (relative to the current directory); default: the project. */
@@ -108,6 +109,10 @@ export async function changedStacksCommand(args: ChangedStacksArgs, deps: FleetD
   const input = args.all || deps.stdin === undefined ? "" : await deps.stdin();
   const result = stacksForChanges(input.split("\n"), identities, args);
   for (const note of result.notes) deps.err(`changed-stacks: ${note}`);
-  deps.out(JSON.stringify(result.stacks));
+  // Management stacks first: the deploy workflow runs the prod list in this order, one at a time,
+  // and the use-case stacks read the management stack's outputs (fleet/managementOrder.ts).
+  const { management } = readManagementLinks(root);
+  const first = (stack: string) => (management.has(stack) ? 0 : 1);
+  deps.out(JSON.stringify([...result.stacks].sort((a, b) => first(a) - first(b) || a.localeCompare(b))));
   return EXIT_OK;
 }

@@ -457,6 +457,8 @@ describe("pull-request previews", () => {
       input: "xo-pools.yaml\n",
       encoding: "utf8",
     });
-    expect(JSON.parse(out)).toEqual(listStacks(REPO));
+    const all = listStacks(REPO);
+    // Every stack, the management stack first (the deploy order).
+    expect(JSON.parse(out)).toEqual(["rancher-prod", ...all.filter((s) => s !== "rancher-prod")]);
   });
 });

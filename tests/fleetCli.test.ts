@@ -396,7 +396,8 @@ describe("changed-stacks", () => {
   test("the command reads stdin, uses the real loader on the project and prints a JSON array", async () => {
     const h = harness({ root: REPO, stdin: "Pulumi.prod.yaml\ndocs/ci.md\n" });
     expect(await main(["changed-stacks", "--only", "prod"], h.deps)).toBe(0);
-    expect(h.out).toEqual(['["accounting-analytics-prod","healthcare-prod","legal-ai-prod","rancher-prod"]']);
+    // The management stack first: the deploy workflow runs the prod list in this order.
+    expect(h.out).toEqual(['["rancher-prod","accounting-analytics-prod","healthcare-prod","legal-ai-prod"]']);
     const bad = harness({ root: REPO });
     expect(await main(["changed-stacks", "--only", "staging"], bad.deps)).toBe(2);
     expect(bad.err.join("\n")).toContain("Allowed choices are prod, nonprod");

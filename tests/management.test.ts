@@ -218,12 +218,12 @@ describe("use-case stacks read the management stack through a StackReference", (
 
   test("a management stack with no outputs yet: one clear error, nothing registered", async () => {
     const mocks = new XoMocks(
-      inventoryFor(loadStack("legal-ai-dev", { rootDir: PROJECT_ROOT, profiles }).spec),
+      inventoryFor(loadStack("legal-ai-prod", { rootDir: PROJECT_ROOT, profiles }).spec),
     );
     mocks.stackOutputs.set("rancher-prod", {});
-    const recorded = installRecordingMocks(mocks, "cluster-orchestrator", "legal-ai-dev");
+    const recorded = installRecordingMocks(mocks, "cluster-orchestrator", "legal-ai-prod");
     try {
-      await expect(Promise.resolve(runProgram("legal-ai-dev"))).rejects.toThrow(
+      await expect(Promise.resolve(runProgram("legal-ai-prod"))).rejects.toThrow(
         /rancher\.managementStack 'rancher-prod': output 'rancherUrl' is missing .*output 'rancherToken' is missing .*Nothing was created/,
       );
       expect(recorded).toEqual([]);

@@ -44,10 +44,16 @@ describe("pure decisions", () => {
     expect(links.registered.get("rancher-prod")).toEqual(["legal-ai-dev", "healthcare-dev"]);
   });
 
-  test("the repo: rancher-prod is the management stack and the six use-case stacks register in it", () => {
+  test("the repo: rancher-prod is the management stack; the prod use-case stacks register in it", () => {
     const repo = readManagementLinks(PROJECT_ROOT);
     expect([...repo.management]).toEqual(["rancher-prod"]);
-    expect(repo.registered.get("rancher-prod")).toHaveLength(6);
+    // Dev stacks use RANCHER_URL / RANCHER_TOKEN_KEY: rancher-prod's outputs are encrypted with
+    // prod's passphrase, which the non-prod CI jobs never hold (Pulumi.dev.yaml, docs/ci.md).
+    expect([...(repo.registered.get("rancher-prod") ?? [])].sort()).toEqual([
+      "accounting-analytics-prod",
+      "healthcare-prod",
+      "legal-ai-prod",
+    ]);
   });
 
   test("phases: management first on preview and up, last on destroy; the order inside is kept", () => {

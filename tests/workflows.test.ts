@@ -557,7 +557,8 @@ describe("changed-stacks.sh", () => {
 
   test("on the project: the stacks, environments and use cases the config loader sees", async () => {
     const stacks = listStacks(PROJECT_ROOT);
-    expect((await changedStacks([], ["--all"], PROJECT_ROOT, true)).stacks).toEqual(stacks);
+    // The management stack first (the deploy order), the others by name.
+    expect((await changedStacks([], ["--all"], PROJECT_ROOT, true)).stacks).toEqual(managementFirst(stacks));
     for (const stack of stacks) {
       const { spec } = loadStack(stack, { rootDir: PROJECT_ROOT, profiles, crossCheck: false });
       expect((await changedStacks([`Pulumi.${spec.environment}.yaml`], [], PROJECT_ROOT)).stacks).toContain(
@@ -582,7 +583,10 @@ describe("changed-stacks.sh", () => {
         useCase !== undefined && useCases.has(useCase)
           ? stacks.filter((s) => s.startsWith(`${useCase}-`))
           : stacks;
-      expect([file, (await changedStacks([file], [], PROJECT_ROOT)).stacks]).toEqual([file, expected]);
+      expect([file, (await changedStacks([file], [], PROJECT_ROOT)).stacks]).toEqual([
+        file,
+        managementFirst(expected),
+      ]);
     }
     for (const file of [
       "Pulumi.yaml",
@@ -591,7 +595,10 @@ describe("changed-stacks.sh", () => {
       "tsconfig.json",
       "cloud-init/scripts/rke2-bootstrap.sh",
     ]) {
-      expect([file, (await changedStacks([file], [], PROJECT_ROOT)).stacks]).toEqual([file, stacks]);
+      expect([file, (await changedStacks([file], [], PROJECT_ROOT)).stacks]).toEqual([
+        file,
+        managementFirst(stacks),
+      ]);
     }
   });
 });
@@ -610,4 +617,9 @@ function programFiles(entry: string, seen = new Set<string>()): Set<string> {
     if (file !== undefined) programFiles(file, seen);
   }
   return seen;
+}
+
+/** The expected deploy order, written out independently: rancher-prod (the management stack) first. */
+function managementFirst(stacks: string[]): string[] {
+  return [...stacks.filter((s) => s === "rancher-prod"), ...stacks.filter((s) => s !== "rancher-prod")];
 }
