@@ -505,17 +505,11 @@ describe("prepare-node.sh", () => {
     );
   });
 
-  // Review 2: cloud-init's write_files runs before this script, and on servers it puts the cluster
-  // CA under /var/lib/rancher/rke2/server/tls (and kube-vip's static pod under .../agent). Mounting
-  // the fresh data disk over /var/lib/rancher hid them: RKE2 then generated a CA of its own
-  // (k3s pkg/daemons/control/deps: a CA is created only when its files do not exist), which the
-  // nodes' K10<hash> tokens do not match, so no node could join. The stub mount below shows the
-  // disk's content in place of what was there, as a real mount does.
-  it("a fresh data disk first receives what cloud-init already wrote under its mount point", () => {
-    const box = sandbox({ CO_DATA_DISK_DEVICE: "/dev/xvdb" });
-    const bin = path.join(box.root, "..", "bin");
-    const disk = path.join(box.root, "..", "disk");
-    fs.mkdirSync(path.join(disk, "lost+found"), { recursive: true });
+  /**
+   * A `mount` that shows the disk's content in place of what was under the mount point (the old
+   * content moved aside, as a real mount hides it), and the matching `umount`.
+   */
+  function stubMountShowing(bin: string, disk: string): void {
     fs.writeFileSync(
       path.join(bin, "mount"),
       [
@@ -533,6 +527,20 @@ describe("prepare-node.sh", () => {
       ["#!/bin/sh", 'echo "umount $*" >>"$STUB_LOG"', 'rm "$1"', 'mv "$1.hidden" "$1"', ""].join("\n"),
       { mode: 0o755 },
     );
+  }
+
+  // Review 2: cloud-init's write_files runs before this script, and on servers it puts the cluster
+  // CA under /var/lib/rancher/rke2/server/tls (and kube-vip's static pod under .../agent). Mounting
+  // the fresh data disk over /var/lib/rancher hid them: RKE2 then generated a CA of its own
+  // (k3s pkg/daemons/control/deps: a CA is created only when its files do not exist), which the
+  // nodes' K10<hash> tokens do not match, so no node could join. The stub mount below shows the
+  // disk's content in place of what was there, as a real mount does.
+  it("a fresh data disk first receives what cloud-init already wrote under its mount point", () => {
+    const box = sandbox({ CO_DATA_DISK_DEVICE: "/dev/xvdb" });
+    const bin = path.join(box.root, "..", "bin");
+    const disk = path.join(box.root, "..", "disk");
+    fs.mkdirSync(path.join(disk, "lost+found"), { recursive: true });
+    stubMountShowing(bin, disk);
     const ca = path.join(box.root, "var/lib/rancher/rke2/server/tls/server-ca.crt");
     fs.mkdirSync(path.dirname(ca), { recursive: true });
     fs.writeFileSync(ca, "CA\n", { mode: 0o600 });
@@ -550,23 +558,7 @@ describe("prepare-node.sh", () => {
     const bin = path.join(box.root, "..", "bin");
     const disk = path.join(box.root, "..", "disk");
     fs.mkdirSync(path.join(disk, "rke2"), { recursive: true });
-    fs.writeFileSync(
-      path.join(bin, "mount"),
-      [
-        "#!/bin/sh",
-        'echo "mount $*" >>"$STUB_LOG"',
-        "for target; do :; done",
-        'mv "$target" "$target.hidden"',
-        `ln -s "${disk}" "$target"`,
-        "",
-      ].join("\n"),
-      { mode: 0o755 },
-    );
-    fs.writeFileSync(
-      path.join(bin, "umount"),
-      ["#!/bin/sh", 'echo "umount $*" >>"$STUB_LOG"', 'rm "$1"', 'mv "$1.hidden" "$1"', ""].join("\n"),
-      { mode: 0o755 },
-    );
+    stubMountShowing(bin, disk);
     fs.mkdirSync(path.join(box.root, "var/lib/rancher/rke2/server/tls"), { recursive: true });
     fs.writeFileSync(path.join(box.root, "var/lib/rancher/rke2/server/tls/server-ca.crt"), "CA\n");
     const result = box.run({ STUB_FSTYPE: "ext4" });
