@@ -15,7 +15,7 @@ import { loadStack } from "../components/stack/load";
 import { PROJECT_ROOT } from "../components/program";
 import { parseRancherNodeCommand, rancherAgentEnv } from "../components/rke2/rancherAgent";
 import { profiles } from "../stacks/profiles";
-import { requireTool, run, RunResult, shellcheckFindings } from "./helpers/validators";
+import { requireTool, run, RunResult, selfSignedCert, shellcheckFindings } from "./helpers/validators";
 import { writeScript } from "../cloud-init/scripts";
 
 // What a node receives: the script with its shared lib/ files inlined (cloud-init/scripts.ts).
@@ -486,23 +486,11 @@ describe("rke2-bootstrap.sh: replacing a server of the same name", () => {
     if (nodeJson !== null) box.serve(NODE_URL, nodeJson);
     const tls = box.path("var/lib/rancher/rke2/server/tls");
     fs.mkdirSync(tls, { recursive: true });
-    const made = run("openssl", [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-keyout",
+    const made = selfSignedCert(
       path.join(tls, "client-ca.key"),
-      "-out",
       path.join(tls, "client-ca.crt"),
-      "-subj",
-      "/CN=rke2-client-ca",
-      "-days",
-      "1",
-    ]);
+      "rke2-client-ca",
+    );
     expect(made.status).toBe(0);
     fs.writeFileSync(path.join(tls, "server-ca.crt"), "server CA\n");
     return box;

@@ -99,3 +99,24 @@ export function pyYamlLoad(file: string): unknown {
   if (result.status !== 0) throw new Error(`PyYAML could not load ${file}:\n${result.stderr}`);
   return JSON.parse(result.stdout) as unknown;
 }
+
+/** A one-day self-signed P-256 certificate and its key, made by the real openssl (a test CA). */
+export function selfSignedCert(keyFile: string, certFile: string, commonName: string): RunResult {
+  return run("openssl", [
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:prime256v1",
+    "-nodes",
+    "-keyout",
+    keyFile,
+    "-out",
+    certFile,
+    "-subj",
+    `/CN=${commonName}`,
+    "-days",
+    "1",
+  ]);
+}

@@ -11,6 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { writeScript } from "../../cloud-init/scripts";
+import { selfSignedCert } from "../helpers/validators";
 
 // What a node receives: the script with its shared lib/ files inlined (cloud-init/scripts.ts).
 const SCRIPT = writeScript("rke2-bootstrap.sh");
@@ -69,24 +70,12 @@ export class TestNet {
   constructor(specs: HostSpec[]) {
     fs.mkdirSync(this.bin);
     fs.mkdirSync(this.shared);
-    sh([
-      "openssl",
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-keyout",
+    const made = selfSignedCert(
       path.join(this.dir, "stub.key"),
-      "-out",
       path.join(this.dir, "stub.crt"),
-      "-subj",
-      "/CN=rke2-stub",
-      "-days",
-      "1",
-    ]);
+      "rke2-stub",
+    );
+    if (made.status !== 0) throw new Error(`openssl: ${made.stderr}`);
     // The only stub: systemctl starts (once) the stand-in supervisor of the unit's role.
     fs.writeFileSync(
       path.join(this.bin, "systemctl"),
