@@ -7,11 +7,9 @@
  * critical unless its own stack file says otherwise. Pure (only reads the stack files).
  */
 import { listStacks } from "../components/config/sources";
-import { environmentFile, readConfigFile, stackFile } from "../components/config/sources";
-import type { ConfigProblem } from "../components/config/errors";
 import { profiles } from "../stacks/profiles";
 import type { StackResult } from "./run";
-import { CRITICAL_KEY, type Action, type FleetStack } from "./select";
+import { CRITICAL_KEY, stackAndLayer, type Action, type FleetStack } from "./select";
 
 export interface ManagementLinks {
   /** Stacks whose use case is a management profile (stacks/rancher.ts). */
@@ -47,12 +45,7 @@ export function readManagementLinks(rootDir: string): ManagementLinks {
   const rancherOf = (values: Record<string, unknown> | undefined) =>
     (values?.rancher ?? {}) as Record<string, unknown>;
   const stacks = listStacks(rootDir).map((name) => {
-    const problems: ConfigProblem[] = [];
-    const own = readConfigFile(rootDir, stackFile(name), problems)?.values ?? {};
-    const env = typeof own.environment === "string" ? own.environment : "";
-    const layer = /^[a-z][a-z0-9-]*$/.test(env)
-      ? readConfigFile(rootDir, environmentFile(env), problems)?.values
-      : undefined;
+    const { own, layer } = stackAndLayer(rootDir, name);
     const rancher = { ...rancherOf(layer), ...rancherOf(own) };
     return {
       name,

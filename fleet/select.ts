@@ -66,17 +66,29 @@ export function criticalOf(
   return { critical: prod, reason: prod ? "prod environment (protected by default)" : "not protected" };
 }
 
+/**
+ * A stack file's own values and those of the environment layer it names (empty where a file is
+ * missing or unreadable): the plain reads fleet decides on, without the program's validation.
+ */
+export function stackAndLayer(
+  rootDir: string,
+  name: string,
+): { own: Record<string, unknown>; layer: Record<string, unknown>; environment: string | null } {
+  const problems: ConfigProblem[] = [];
+  const own = readConfigFile(rootDir, stackFile(name), problems)?.values ?? {};
+  const environment = typeof own.environment === "string" ? own.environment : null;
+  const layer =
+    environment !== null && /^[a-z][a-z0-9-]*$/.test(environment)
+      ? (readConfigFile(rootDir, environmentFile(environment), problems)?.values ?? {})
+      : {};
+  return { own, layer, environment };
+}
+
 /** Every stack in stacks/ with its environment, use case and critical marker. */
 export function readFleet(rootDir: string): FleetStack[] {
   return listStacks(rootDir).map((name) => {
-    const problems: ConfigProblem[] = [];
-    const own = readConfigFile(rootDir, stackFile(name), problems)?.values ?? {};
-    const environment = typeof own.environment === "string" ? own.environment : null;
+    const { own, layer, environment } = stackAndLayer(rootDir, name);
     const useCase = typeof own.useCase === "string" ? own.useCase : null;
-    const layer =
-      environment !== null && /^[a-z][a-z0-9-]*$/.test(environment)
-        ? (readConfigFile(rootDir, environmentFile(environment), problems)?.values ?? {})
-        : {};
     const { critical, reason } = criticalOf(environment, own, layer);
     return { name, environment, useCase, critical, criticalReason: reason };
   });
