@@ -32,7 +32,11 @@ export { PROJECT_ROOT };
  * resource is registered (components/management/reference.ts).
  */
 export function runProgram(stack = pulumi.getStack(), rootDir = PROJECT_ROOT) {
-  const loaded = loadCurrentStack(stack, rootDir);
+  return buildWithManagement(loadCurrentStack(stack, rootDir));
+}
+
+/** The cluster, after the management stack's outputs when this stack registers into one. */
+function buildWithManagement(loaded: LoadedStack) {
   const reference = managementStackOf(loaded);
   if (reference === undefined) return buildCluster(loaded);
   return readManagementAccess(loaded.plan.cluster.name, reference).then((access) =>
@@ -53,10 +57,7 @@ function managementStackOf(stack: LoadedStack): string | undefined {
 export async function runProgramChecked(stack = pulumi.getStack(), rootDir = PROJECT_ROOT) {
   const loaded = loadCurrentStack(stack, rootDir);
   await checkLiveCapacity(loaded);
-  const reference = managementStackOf(loaded);
-  const access =
-    reference === undefined ? undefined : await readManagementAccess(loaded.plan.cluster.name, reference);
-  return buildCluster(loaded, access);
+  return buildWithManagement(loaded);
 }
 
 /**
