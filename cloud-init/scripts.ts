@@ -4,7 +4,6 @@
  * what a node receives is one self-contained script and the shared shell lives in one place.
  */
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 
 export type ScriptName = "prepare-node.sh" | "rke2-bootstrap.sh";
@@ -29,12 +28,4 @@ function includedBody(lib: string): string {
   const lines = fs.readFileSync(path.join(SCRIPTS_DIR, lib), "utf8").split("\n");
   const first = lines.findIndex((l) => !l.startsWith("#"));
   return `# --- ${lib} (shared, inlined) ---\n${lines.slice(first).join("\n").trim()}\n# --- end of ${lib} ---`;
-}
-
-/** The script as a node receives it, written to a temp file (tests run and lint exactly that). */
-export function writeScript(name: ScriptName): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "co-script-"));
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, readScript(name), { mode: 0o755 });
-  return file;
 }

@@ -9,7 +9,7 @@ import { listStacks } from "../components/config/sources";
 import { PROJECT_ROOT } from "../components/program";
 import { profiles } from "../stacks/profiles";
 import { NetworkConfigInput, UserDataInput } from "../cloud-init/types";
-import { readScript, writeScript } from "../cloud-init/scripts";
+import { readScript } from "../cloud-init/scripts";
 import {
   BOOT_UNIT,
   bootScriptPath,
@@ -26,6 +26,7 @@ import {
   requireTool,
   run,
   shellcheckFindings,
+  writeScript,
 } from "./helpers/validators";
 
 const scriptsDir = path.join(__dirname, "..", "cloud-init", "scripts");

@@ -15,8 +15,14 @@ import { loadStack } from "../components/stack/load";
 import { PROJECT_ROOT } from "../components/program";
 import { parseRancherNodeCommand, rancherAgentEnv } from "../components/rke2/rancherAgent";
 import { profiles } from "../stacks/profiles";
-import { requireTool, run, RunResult, selfSignedCert, shellcheckFindings } from "./helpers/validators";
-import { writeScript } from "../cloud-init/scripts";
+import {
+  requireTool,
+  run,
+  RunResult,
+  selfSignedCert,
+  shellcheckFindings,
+  writeScript,
+} from "./helpers/validators";
 
 // What a node receives: the script with its shared lib/ files inlined (cloud-init/scripts.ts).
 const script = writeScript("rke2-bootstrap.sh");

@@ -4,7 +4,9 @@
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { readScript, type ScriptName } from "../../cloud-init/scripts";
 
 export interface RunResult {
   status: number | null;
@@ -119,4 +121,12 @@ export function selfSignedCert(keyFile: string, certFile: string, commonName: st
     "-days",
     "1",
   ]);
+}
+
+/** A boot script as a node receives it (shared lib inlined), written to a temp file to run or lint. */
+export function writeScript(name: ScriptName): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "co-script-"));
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, readScript(name), { mode: 0o755 });
+  return file;
 }

@@ -10,8 +10,7 @@ import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { writeScript } from "../../cloud-init/scripts";
-import { selfSignedCert } from "../helpers/validators";
+import { selfSignedCert, writeScript } from "../helpers/validators";
 
 // What a node receives: the script with its shared lib/ files inlined (cloud-init/scripts.ts).
 const SCRIPT = writeScript("rke2-bootstrap.sh");
