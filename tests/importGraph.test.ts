@@ -7,38 +7,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import * as ts from "typescript";
 import { PROJECT_ROOT } from "../components/config/root";
+import { importGraph as graphOf } from "../tools/mutation/importGraph";
 
-const SKIP = new Set(["node_modules", "out", "coverage", ".git"]);
-
-function sourceFiles(dir: string, found: string[] = []): string[] {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (SKIP.has(entry.name) || entry.name.startsWith(".")) continue;
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) sourceFiles(full, found);
-    else if (entry.name.endsWith(".ts")) found.push(full);
-  }
-  return found;
-}
-
-/** file → the project files it imports (relative specifiers resolved as Node and tsc do). */
-function importGraph(): Map<string, string[]> {
-  const graph = new Map<string, string[]>();
-  for (const file of sourceFiles(PROJECT_ROOT)) {
-    const info = ts.preProcessFile(fs.readFileSync(file, "utf8"), true, true);
-    const targets = info.importedFiles
-      .filter((i) => i.fileName.startsWith("."))
-      .map((i) => path.resolve(path.dirname(file), i.fileName))
-      .map((base) => [`${base}.ts`, path.join(base, "index.ts")].find((f) => fs.existsSync(f)))
-      .filter((f): f is string => f !== undefined);
-    graph.set(
-      path.relative(PROJECT_ROOT, file),
-      targets.map((f) => path.relative(PROJECT_ROOT, f)),
-    );
-  }
-  return graph;
-}
+const importGraph = () => graphOf(PROJECT_ROOT);
 
 /** Strongly connected components with more than one member (Tarjan): the cycles. */
 function cycles(graph: Map<string, string[]>): string[][] {

@@ -1,0 +1,65 @@
+/**
+ * `npm run mutation:report -- <area>`: the score of the last run of an area and its survivors, one
+ * line each (file:line, mutator, the replacement), read from reports/mutation/<area>/mutation.json.
+ * The score counts as Stryker does: (killed + timed out) / (killed + timed out + survived + no coverage).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { PROJECT_ROOT } from "../../components/config/root";
+
+interface Mutant {
+  id: string;
+  mutatorName: string;
+  replacement?: string;
+  status: string;
+  location: { start: { line: number; column: number } };
+}
+interface Report {
+  files: Record<string, { source: string; mutants: Mutant[] }>;
+}
+
+export interface Tally {
+  detected: number;
+  undetected: number;
+  score: number;
+}
+
+export function tally(mutants: Mutant[]): Tally {
+  const detected = mutants.filter((m) => m.status === "Killed" || m.status === "Timeout").length;
+  const undetected = mutants.filter((m) => m.status === "Survived" || m.status === "NoCoverage").length;
+  const total = detected + undetected;
+  return { detected, undetected, score: total === 0 ? 100 : (100 * detected) / total };
+}
+
+function main(area: string | undefined): number {
+  if (area === undefined) {
+    console.error("usage: npm run mutation:report -- <area>");
+    return 2;
+  }
+  const file = path.join(PROJECT_ROOT, "reports", "mutation", area, "mutation.json");
+  if (!fs.existsSync(file)) {
+    console.error(`no report at ${path.relative(PROJECT_ROOT, file)}: run npm run mutation -- ${area}`);
+    return 2;
+  }
+  const report = JSON.parse(fs.readFileSync(file, "utf8")) as Report;
+  const all: Mutant[] = [];
+  for (const [name, entry] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
+    const t = tally(entry.mutants);
+    all.push(...entry.mutants);
+    console.log(`${t.score.toFixed(1).padStart(6)}%  ${t.detected}/${t.detected + t.undetected}  ${name}`);
+    const lines = entry.source.split("\n");
+    for (const m of entry.mutants.filter((x) => x.status === "Survived" || x.status === "NoCoverage")) {
+      const line = m.location.start.line;
+      const code = (lines[line - 1] ?? "").trim().slice(0, 80);
+      const replacement = (m.replacement ?? "").replace(/\s+/g, " ").slice(0, 60);
+      console.log(`    ${name}:${line} ${m.status} ${m.mutatorName} -> ${replacement}    | ${code}`);
+    }
+  }
+  const t = tally(all);
+  console.log(
+    `${t.score.toFixed(1)}% (${t.detected} of ${t.detected + t.undetected} mutants detected) in ${area}`,
+  );
+  return 0;
+}
+
+process.exit(main(process.argv[2]));
