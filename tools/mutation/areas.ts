@@ -7,20 +7,36 @@
  */
 import { importGraph } from "./importGraph";
 
-export interface Area {
-  /** Globs of the files to mutate, relative to the project root. */
+/** One Stryker run: files to mutate (globs) and the jest test files (globs) that run against them. */
+export interface Group {
   mutate: string[];
-  /** Globs of the jest test files that run against them. */
   tests: string[];
+}
+
+export interface Area {
+  /**
+   * Its runs, by name. An area is split where a slow test file concerns one file only: Stryker runs
+   * every test of a run for each static mutant (code run at import, such as the zod schema), so a
+   * 5-second test file in the wrong run costs minutes per hundred mutants.
+   */
+  groups: Record<string, Group>;
   /** Files the globs match that hold no behaviour to mutate, and why (docs/testing.md). */
   skip?: Record<string, string>;
 }
 
+const one = (mutate: string[], tests: string[]): Area => ({ groups: { all: { mutate, tests } } });
+
 export const AREAS: Record<string, Area> = {
-  lib: { mutate: ["components/lib/**/*.ts"], tests: ["tests/lib*.test.ts", "tests/plan*.test.ts"] },
+  lib: one(["components/lib/**/*.ts"], ["tests/lib*.test.ts", "tests/plan*.test.ts"]),
   config: {
-    mutate: ["components/config/**/*.ts"],
-    tests: ["tests/config*.test.ts", "tests/engineConfig.test.ts"],
+    groups: {
+      engine: { mutate: ["components/config/engine.ts"], tests: ["tests/engineConfig.test.ts"] },
+      reference: { mutate: ["components/config/reference.ts"], tests: ["tests/configReference.test.ts"] },
+      schema: {
+        mutate: ["components/config/**/*.ts"],
+        tests: ["tests/config.test.ts", "tests/configSyntax.test.ts", "tests/configFormats*.test.ts"],
+      },
+    },
     skip: {
       "components/config/descriptions.ts":
         "documentation text for docs/configuration.md; the drift test pins it, a mutant only rewords it",
@@ -28,41 +44,40 @@ export const AREAS: Record<string, Area> = {
     },
   },
   plan: {
-    mutate: ["components/plan/**/*.ts"],
-    tests: ["tests/plan*.test.ts", "tests/capacity.test.ts", "tests/lib*.test.ts"],
+    groups: {
+      capacity: {
+        mutate: ["components/plan/capacity*.ts", "components/plan/placement.ts"],
+        tests: ["tests/capacity.test.ts", "tests/capacity*.unit.test.ts"],
+      },
+      planner: { mutate: ["components/plan/**/*.ts"], tests: ["tests/plan*.test.ts", "tests/lib*.test.ts"] },
+    },
   },
-  rke2: { mutate: ["components/rke2/**/*.ts"], tests: ["tests/rke2*.test.ts"] },
-  "cloud-init": {
-    mutate: ["cloud-init/**/*.ts"],
-    tests: ["tests/cloudInit*.test.ts", "tests/rke2Bootstrap.test.ts"],
-  },
-  workloads: { mutate: ["components/workloads/**/*.ts"], tests: ["tests/workloads*.test.ts"] },
-  stack: {
-    mutate: ["components/stack/**/*.ts"],
-    tests: ["tests/stack*.test.ts", "tests/config.test.ts", "tests/capacityProgram.test.ts"],
-  },
+  rke2: one(["components/rke2/**/*.ts"], ["tests/rke2*.test.ts"]),
+  "cloud-init": one(["cloud-init/**/*.ts"], ["tests/cloudInit*.test.ts", "tests/rke2Bootstrap.test.ts"]),
+  workloads: one(["components/workloads/**/*.ts"], ["tests/workloads*.test.ts"]),
+  stack: one(["components/stack/**/*.ts"], ["tests/stack*.test.ts", "tests/config.test.ts"]),
   /** Issue 11: the management stack, the Rancher registration and the kubeconfig access. */
-  rancher: {
-    mutate: ["components/rancher/**/*.ts", "components/management/**/*.ts", "components/access/**/*.ts"],
-    tests: ["tests/rancher*.test.ts", "tests/management*.test.ts"],
-  },
+  rancher: one(
+    ["components/rancher/**/*.ts", "components/management/**/*.ts", "components/access/**/*.ts"],
+    ["tests/rancher*.test.ts", "tests/management*.test.ts"],
+  ),
   /** The resource components and the program that wires them. */
-  resources: {
-    mutate: [
+  resources: one(
+    [
       "components/xo/**/*.ts",
       "components/network/**/*.ts",
       "components/nodepool/**/*.ts",
       "components/cluster/**/*.ts",
       "components/*.ts",
     ],
-    tests: ["tests/components.test.ts", "tests/program.test.ts"],
-  },
-  fleet: {
-    mutate: ["fleet/**/*.ts"],
-    tests: ["tests/fleet*.test.ts", "tests/managementOrder.test.ts", "tests/capacityDoctor.test.ts"],
-  },
-  render: { mutate: ["render/**/*.ts"], tests: ["tests/render*.test.ts"] },
-  policy: { mutate: ["policy/**/*.ts"], tests: ["tests/policy*.test.ts"] },
+    ["tests/components.test.ts", "tests/program.test.ts"],
+  ),
+  fleet: one(
+    ["fleet/**/*.ts"],
+    ["tests/fleet*.test.ts", "tests/managementOrder.test.ts", "tests/capacityDoctor.test.ts"],
+  ),
+  render: one(["render/**/*.ts"], ["tests/render*.test.ts"]),
+  policy: one(["policy/**/*.ts"], ["tests/policy*.test.ts"]),
 };
 
 /** Whether a project-relative path matches one of the simple globs above (`**` and `*` only). */
@@ -74,20 +89,35 @@ export function matchesGlob(file: string, glob: string): boolean {
   return new RegExp(`^${pattern}$`).test(file);
 }
 
-export interface AreaFiles {
-  /** Source files Stryker mutates (the area's globs, minus its skipped files). */
+export interface GroupFiles {
+  name: string;
+  /** Source files Stryker mutates (the group's globs, minus the area's skipped files). */
   mutate: string[];
-  /** Jest test files of the area. */
+  /** Jest test files of the group. */
   tests: string[];
 }
 
-/** The files of one area, read from the project at `root`. */
-export function areaFiles(root: string, area: Area): AreaFiles {
+/**
+ * The runs of one area, read from the project at `root`. A file matched by several groups is
+ * mutated in the first (in declared order) only, so each mutant is counted once: narrow groups
+ * come before a folder-wide one.
+ */
+export function areaFiles(root: string, area: Area): GroupFiles[] {
   const files = [...importGraph(root).keys()].sort();
   const isTest = (f: string) => f.endsWith(".test.ts");
-  const mutate = files
-    .filter((f) => !isTest(f) && area.mutate.some((g) => matchesGlob(f, g)))
-    .filter((f) => area.skip?.[f] === undefined);
-  const tests = files.filter((f) => isTest(f) && area.tests.some((g) => matchesGlob(f, g)));
-  return { mutate, tests };
+  const taken = new Set<string>();
+  const named = Object.entries(area.groups);
+  const claimed = new Map<string, string[]>();
+  for (const [name, group] of named) {
+    const mutate = files
+      .filter((f) => !isTest(f) && !taken.has(f) && group.mutate.some((g) => matchesGlob(f, g)))
+      .filter((f) => area.skip?.[f] === undefined);
+    mutate.forEach((f) => taken.add(f));
+    claimed.set(name, mutate);
+  }
+  return named.map(([name, group]) => ({
+    name,
+    mutate: claimed.get(name) ?? [],
+    tests: files.filter((f) => isTest(f) && group.tests.some((g) => matchesGlob(f, g))),
+  }));
 }

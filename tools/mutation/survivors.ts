@@ -1,6 +1,7 @@
 /**
  * `npm run mutation:report -- <area>`: the score of the last run of an area and its survivors, one
- * line each (file:line, mutator, the replacement), read from reports/mutation/<area>/mutation.json.
+ * line each (file:line, mutator, the replacement), read from the mutation.json of each of the area's
+ * runs (reports/mutation/<area>/<group>/).
  * The score counts as Stryker does: (killed + timed out) / (killed + timed out + survived + no coverage).
  */
 import * as fs from "fs";
@@ -36,14 +37,22 @@ function main(area: string | undefined): number {
     console.error("usage: npm run mutation:report -- <area>");
     return 2;
   }
-  const file = path.join(PROJECT_ROOT, "reports", "mutation", area, "mutation.json");
-  if (!fs.existsSync(file)) {
-    console.error(`no report at ${path.relative(PROJECT_ROOT, file)}: run npm run mutation -- ${area}`);
+  const dir = path.join(PROJECT_ROOT, "reports", "mutation", area);
+  const reports = fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .map((group) => path.join(dir, group, "mutation.json"))
+        .filter((f) => fs.existsSync(f))
+    : [];
+  if (reports.length === 0) {
+    console.error(`no report under ${path.relative(PROJECT_ROOT, dir)}: run npm run mutation -- ${area}`);
     return 2;
   }
-  const report = JSON.parse(fs.readFileSync(file, "utf8")) as Report;
+  const files: Report["files"] = {};
+  for (const file of reports)
+    Object.assign(files, (JSON.parse(fs.readFileSync(file, "utf8")) as Report).files);
   const all: Mutant[] = [];
-  for (const [name, entry] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, entry] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
     const t = tally(entry.mutants);
     all.push(...entry.mutants);
     console.log(`${t.score.toFixed(1).padStart(6)}%  ${t.detected}/${t.detected + t.undetected}  ${name}`);
