@@ -15,6 +15,7 @@ import { PROJECT_ROOT } from "../components/config/root";
 import { main } from "../fleet/cli";
 import { profiles } from "../stacks/profiles";
 import { requireTool, run } from "./helpers/validators";
+import { AREAS } from "../tools/mutation/areas";
 
 const WORKFLOWS = path.join(PROJECT_ROOT, ".github", "workflows");
 const SCRIPT = path.join(PROJECT_ROOT, ".github", "scripts", "changed-stacks.sh");
@@ -63,8 +64,8 @@ function permissionsOf(job: Job, workflow: Workflow): Record<string, string> {
   return permissions as Record<string, string>;
 }
 
-test("the project has the pull request, deploy and shared checks workflows", () => {
-  expect(files.sort()).toEqual(["checks.yml", "deploy.yml", "pull-request.yml"]);
+test("the project has the pull request, deploy, shared checks and weekly mutation workflows", () => {
+  expect(files.sort()).toEqual(["checks.yml", "deploy.yml", "mutation.yml", "pull-request.yml"]);
 });
 
 describe("action-validator", () => {
@@ -231,6 +232,37 @@ describe("deploys", () => {
 /** GitHub environments whose secrets may be prod's; they have required reviewers (docs/ci.md). */
 const PROD_ENVIRONMENTS = ["production", "production-preview"];
 const NONPROD_ENVIRONMENTS = ["preview", "development"];
+
+describe("mutation (issue 15)", () => {
+  const mutation = () => workflows["mutation.yml"]!;
+  const job = () => mutation().jobs.mutation!;
+
+  test("runs weekly and by hand only: never on a pull request or a push", () => {
+    expect(Object.keys(mutation().on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    const [schedule] = mutation().on.schedule as { cron: string }[];
+    // Five fields, one fixed day of the week: once a week.
+    expect(schedule!.cron.split(" ")).toHaveLength(5);
+    expect(schedule!.cron.split(" ")[4]).toMatch(/^[0-6]$/);
+  });
+
+  test("one job per area the mutation runner knows, each area's report published", () => {
+    expect(job().strategy?.matrix?.area).toEqual(Object.keys(AREAS));
+    const steps = job().steps ?? [];
+    const runs = steps.flatMap((s) => (s.run ? [s.run.trim()] : []));
+    expect(runs).toContain('npm run mutation -- "$AREA"');
+    const upload = steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"));
+    expect(upload?.with?.path).toBe("reports/mutation/${{ matrix.area }}");
+  });
+
+  test("no secret, and the matrix value reaches the shell only through the environment", () => {
+    expect(JSON.stringify(job())).not.toMatch(/secrets\./);
+    for (const step of job().steps ?? []) {
+      // An expression inside `run:` would be pasted into the script before the shell parses it.
+      expect(step.run ?? "").not.toContain("${{");
+      if (step.run?.includes("$AREA")) expect(step.env).toEqual({ AREA: "${{ matrix.area }}" });
+    }
+  });
+});
 
 test("secrets only through environments: prod's in the gated ones, never a shared name", () => {
   for (const { file, id, job } of allJobs) {

@@ -55,6 +55,9 @@ function strykerConfig(out: string, group: GroupFiles, mutate: string[], opts: O
     },
     // One jest process per core of the 2-core CI machine unless told otherwise.
     concurrency: opts.concurrency,
+    // Beyond Stryker's 5 s: on a busy 2-core machine a slow test file would otherwise count as a
+    // "timed out" (detected) mutant that no test caught. A real endless loop still times out.
+    timeoutMS: 20000,
     reporters: ["clear-text", "progress", "html", "json"],
     htmlReporter: { fileName: `${out}/index.html` },
     jsonReporter: { fileName: `${out}/mutation.json` },
