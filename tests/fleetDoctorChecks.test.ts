@@ -507,3 +507,81 @@ describe("the report", () => {
     expect(doctorFailed([c("a", "ok"), c("b", "fail")])).toBe(true);
   });
 });
+
+describe("capacity: both sides of each limit", () => {
+  const GiB = 1024 ** 3;
+  const capacity = {
+    modelFile: "capacity.yaml",
+    headroomPercent: 10,
+    srRatio: 1.5,
+    vms: [
+      { vm: "c1-server1", host: "host1", memoryGiB: 5, diskGiB: 30 },
+      { vm: "c1-worker1", host: "host1", memoryGiB: 3, diskGiB: 20 },
+    ],
+  };
+  const world = (usedGiB: number, srUsageGiB = 0, srPhysicalGiB = 0, hostPool = "p1"): World => ({
+    ...clean(),
+    hosts: [
+      { id: "h1", name_label: "host1", $pool: hostPool, memory: { size: 100 * GiB, usage: usedGiB * GiB } },
+    ],
+    srs: [
+      { id: "s0", name_label: "ssd", $pool: "p2", size: 0, usage: 0, physical_usage: 0 },
+      {
+        id: "s1",
+        name_label: "ssd",
+        $pool: "p1",
+        size: 100 * GiB,
+        usage: srUsageGiB * GiB,
+        physical_usage: srPhysicalGiB * GiB,
+      },
+    ],
+  });
+  const run = async (w: World, deployed = false) => {
+    const r = await doctor(w, { capacity }, { deployed });
+    return { memory: r.get("memory"), sr: r.get("SR space") };
+  };
+
+  test.each<[number, string]>([
+    [82, "ok"], // 18 free: 8 asked leaves exactly the 10 GiB headroom
+    [82.5, "warn"], // 17.5 free: inside the headroom
+    [92, "warn"], // exactly 8 free: fits, no headroom
+    [92.5, "fail"], // 7.5 free
+  ])("memory: %d GiB used of 100 -> %s", async (used, status) => {
+    const { memory } = await run(world(used));
+    expect(memory.status).toBe(status);
+    if (status === "fail") expect(memory.detail).toBe("host1: the stack asks 8.0 GiB, XO has 7.5 GiB free");
+    if (status === "ok") expect(memory.detail).toBe("host1 8.0 GiB of 18.0 GiB free");
+  });
+
+  test("memory: a planned host outside the pool fails", async () => {
+    const { memory } = await run(world(0, 0, 0, "p2"));
+    expect(memory).toMatchObject({
+      status: "fail",
+      detail: "host 'host1' (planned for 8.0 GiB) is not in the pool",
+    });
+  });
+
+  test.each<[number, number, string]>([
+    [100, 50, "ok"], // 150 × ratio − 100 = 50 left to allocate, 50 physically free: 50 asked fits both
+    [100, 50.5, "warn"], // physically short only: thin provisioning
+    [100.5, 0, "fail"], // less left to allocate than asked
+  ])("SR: usage %d, physical %d -> %s", async (usage, physical, status) => {
+    const { sr } = await run(world(0, usage, physical));
+    expect(sr.status).toBe(status);
+    if (status === "ok")
+      expect(sr.detail).toBe(
+        "the stack's disks ask 50.0 GiB; 'ssd' has 50.0 GiB left to allocate (size 100.0 GiB × 1.5) and 50.0 GiB physically free",
+      );
+  });
+
+  test("skipped when deployed, without XO, without the pool, or without the SR in the pool", async () => {
+    expect((await run(world(0), true)).memory.status).toBe("skip");
+    const noXo = await doctor({}, { capacity }, { xo: new XoError("x") });
+    expect(noXo.get("memory")).toMatchObject({ status: "skip", detail: "needs the XO API" });
+    const noPool = await doctor({ ...world(0), pools: [{ id: "p2", name_label: "lab-old" }] }, { capacity });
+    expect(noPool.get("SR space")).toMatchObject({ status: "skip", detail: "needs the pool" });
+    const noSr = await doctor({ ...world(0), srs: [] }, { capacity });
+    expect(noSr.get("SR space")).toEqual({ name: "SR space", status: "skip", detail: "needs the SR 'ssd'" });
+    expect(noSr.get("memory").status).toBe("ok");
+  });
+});
