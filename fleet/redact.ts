@@ -75,7 +75,9 @@ export function redactSecrets(text: string, env: NodeJS.ProcessEnv): string {
   out = out.replace(RKE2_TOKEN, SECRET);
   return out.replace(NAMED, (_, name: string, value: string) => {
     const quote = /^["']/.test(value) ? value[0]! : "";
-    const closed = quote !== "" && value.length > 1 && value.endsWith(quote) ? quote : "";
+    // A quoted alternative is at least two characters, so a value that starts with a quote and
+    // ends with it is closed; without a quote, endsWith("") adds nothing.
+    const closed = value.endsWith(quote) ? quote : "";
     return `${name}${quote}${SECRET}${closed}`;
   });
 }

@@ -12,7 +12,14 @@ import { main, type FleetDeps } from "../fleet/cli";
 import { readManagementLinks, runInPhases } from "../fleet/managementOrder";
 import { redactSecrets, secretValues } from "../fleet/redact";
 import type { StackResult } from "../fleet/run";
-import { criticalOf, orderFor, selectStacks, SelectionError, type FleetStack } from "../fleet/select";
+import {
+  criticalOf,
+  orderFor,
+  readFleet,
+  selectStacks,
+  SelectionError,
+  type FleetStack,
+} from "../fleet/select";
 import { envLayer, stackValues, useTempProjects } from "./helpers/fixtures";
 
 const tempProject = useTempProjects();
@@ -80,6 +87,7 @@ describe("changed-stacks: which stacks a path touches", () => {
     // A path with ./ or \r elsewhere is not a stack file.
     expect(touched(["stacks/./Pulumi.legal-ai-dev.yaml"])).toEqual([]);
     expect(touched(["stacks/Pulumi.legal-ai-dev.yaml\rx"])).toEqual([]);
+    expect(touched(["stacks/Pulumi.legal-ai-\rdev.yaml"])).toEqual([]);
     expect(touched([".stacks/Pulumi.legal-ai-dev.yaml"])).toEqual([]);
   });
 
@@ -186,6 +194,16 @@ describe("changed-stacks command", () => {
     expect(noStdin.out).toEqual(["[]"]);
   });
 
+  test("--root reads that checkout's stacks, not the project's", async () => {
+    const other = tempProject({
+      environments: { dev: envLayer("dev") },
+      stacks: { "healthcare-dev": stackValues("healthcare", "dev", 2) },
+    });
+    const h = deps(project(), "Pulumi.yaml\n");
+    expect(await main(["changed-stacks", "--root", other], h.d)).toBe(0);
+    expect(h.out).toEqual(['["healthcare-dev"]']);
+  });
+
   test("a gone stack file is reported on stderr, never in the JSON", async () => {
     const h = deps(project(), "stacks/Pulumi.old-dev.yaml\n");
     expect(await main(["changed-stacks"], h.d)).toBe(0);
@@ -205,12 +223,15 @@ describe("changed-stacks command", () => {
     } finally {
       fs.rmSync(empty, { recursive: true, force: true });
     }
-    const root = project();
-    fs.writeFileSync(path.join(root, "stacks", "Pulumi.bad name$(x).yaml"), "config: {}\n");
-    const bad = deps(root, "Pulumi.yaml\n");
-    expect(await main(["changed-stacks"], bad.d)).toBe(2);
-    expect(bad.err.join("\n")).toContain("unexpected stack file name 'stacks/Pulumi.bad name$(x).yaml'");
-    expect(bad.out).toEqual([]);
+    // Unsafe at either end: the whole name must be safe.
+    for (const name of ["bad$(x)", "$(x)bad"]) {
+      const root = project();
+      fs.writeFileSync(path.join(root, "stacks", `Pulumi.${name}.yaml`), "config: {}\n");
+      const bad = deps(root, "Pulumi.yaml\n");
+      expect(await main(["changed-stacks"], bad.d)).toBe(2);
+      expect(bad.err.join("\n")).toContain(`unexpected stack file name 'stacks/Pulumi.${name}.yaml'`);
+      expect(bad.out).toEqual([]);
+    }
   });
 });
 
@@ -323,6 +344,42 @@ describe("order and selection", () => {
   });
 });
 
+describe("reading the fleet from files", () => {
+  test("an environment that is not a plain name never names a layer file (the layer is not read)", () => {
+    // Each decoy layer says critical: true; a stack must not pick it up through a bad name.
+    const root = tempProject({
+      environments: { Dev: { critical: true }, "dev!": { critical: true }, null: { critical: true } },
+      stacks: {
+        "a-dev": { ...stackValues("a", "dev", 1), environment: "Dev" },
+        "b-dev": { ...stackValues("b", "dev", 2), environment: "dev!" },
+        "c-dev": { ...stackValues("c", "dev", 3), environment: undefined },
+        "d-dev": { ...stackValues("d", "dev", 4), environment: 42, useCase: 7 },
+        "e-dev": { ...stackValues("e", "qa", 5) },
+      },
+    });
+    const fleet = readFleet(root);
+    expect(fleet.map((s) => [s.name, s.environment, s.useCase, s.critical])).toEqual([
+      ["a-dev", "Dev", "a", false],
+      ["b-dev", "dev!", "b", false],
+      ["c-dev", null, "c", false],
+      ["d-dev", null, null, false],
+      // A layer file that does not exist reads as empty.
+      ["e-dev", "qa", "e", false],
+    ]);
+  });
+
+  test("a stack file that does not parse is still listed (its own preview reports the mistake)", () => {
+    const root = tempProject({
+      environments: { dev: envLayer("dev") },
+      stacks: { "a-dev": stackValues("a", "dev", 1), "b-dev": "config: [unclosed\n" },
+    });
+    expect(readFleet(root).map((s) => [s.name, s.environment, s.critical])).toEqual([
+      ["a-dev", "dev", false],
+      ["b-dev", null, false],
+    ]);
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // management stack links as fleet reads them from files
 
@@ -345,11 +402,29 @@ describe("management links from stack files and layers", () => {
     });
     const links = readManagementLinks(root);
     expect([...links.management]).toEqual(["rancher-prod"]);
+    // The management stack does not register in itself (the prod layer names it for every stack).
+    expect(links.registered.get("rancher-prod")).not.toContain("rancher-prod");
     expect([...(links.registered.get("rancher-prod") ?? [])].sort()).toEqual([
       "legal-ai-dev",
       "legal-ai-prod",
     ]);
   });
+});
+
+test("a stack naming a stack that is not a management stack registers nowhere", () => {
+  const root = tempProject({
+    environments: { dev: envLayer("dev") },
+    stacks: {
+      "rancher-dev": stackValues("rancher", "dev", 9),
+      "legal-ai-dev": {
+        ...stackValues("legal-ai", "dev", 1),
+        rancher: { managementStack: "healthcare-dev" },
+      },
+      "healthcare-dev": stackValues("healthcare", "dev", 2),
+    },
+  });
+  const links = readManagementLinks(root);
+  expect([...links.registered]).toEqual([["rancher-dev", []]]);
 });
 
 describe("phases: a failure stops the later phases on destroy too", () => {
@@ -441,9 +516,10 @@ describe("redaction", () => {
   });
 
   test("by value: every secret variable, longest first; values shorter than 4 characters are not secrets", () => {
+    // XOA_PASSWORD comes before XOA_TOKEN in the list: the longer value must still go first.
     const env: NodeJS.ProcessEnv = {
-      XOA_TOKEN: "abcd",
-      XOA_PASSWORD: "abcdefgh",
+      XOA_PASSWORD: "abcd",
+      XOA_TOKEN: "abcdefgh",
       RANCHER_TOKEN_KEY: "tok-rancher",
       RANCHER_SECRET_KEY: "rsk-value",
       RANCHER_ACCESS_KEY: "rak-value",
@@ -476,6 +552,7 @@ describe("redaction", () => {
     ]);
     expect(secretValues({ PULUMI_CONFIG_PASSPHRASE_FILE: "/missing" }, read)).toEqual([]);
     expect(secretValues({ PULUMI_CONFIG_PASSPHRASE_FILE: "" }, read)).toEqual([]);
+    expect(secretValues({ XOA_TOKEN: "only-this" }, read)).toEqual(["only-this"]);
     expect(reads).toEqual(["/p", "/missing"]);
   });
 
