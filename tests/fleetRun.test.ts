@@ -118,6 +118,13 @@ describe("destroy: refusals come first, nothing is asked or run", () => {
     expect(await main(["destroy", "--env", "prod", "--yes"], two.deps)).toBe(1);
     const text = two.err.join("\n");
     expect(text).toContain("refusing to destroy critical stacks; nothing was destroyed:");
+    // One line per stack, then how to retire one, each on its own line.
+    expect(text.split("\n")).toEqual([
+      "fleet: refusing to destroy critical stacks; nothing was destroyed:",
+      "  - rancher-prod: cluster-orchestrator:protect: true (environment layer)",
+      "  - legal-ai-prod: cluster-orchestrator:protect: true (environment layer)",
+      expect.stringMatching(/^To retire a critical cluster, set `cluster-orchestrator:critical: false`/),
+    ]);
     expect(text).toContain("  - rancher-prod: cluster-orchestrator:protect: true (environment layer)");
     expect(text).toContain("  - legal-ai-prod: cluster-orchestrator:protect: true (environment layer)");
     expect(text).not.toContain("  - healthcare-prod:");
@@ -141,7 +148,10 @@ describe("destroy: refusals come first, nothing is asked or run", () => {
     const h = harness(project(), { interactive: true, answers: ["y"] });
     expect(await main(["destroy", "healthcare-prod"], h.deps)).toBe(0);
     expect(h.questions).toEqual(["Destroy healthcare-prod? [y/N] "]);
-    expect(h.err.join("\n")).toContain("About to destroy 1 stack (for each:");
+    expect(h.err[0]!.split("\n")).toEqual([
+      "About to destroy 1 stack (for each: every VM, the cluster network and the Rancher cluster):",
+      "  - healthcare-prod",
+    ]);
     expect(h.runner.calls).toEqual(["destroy:healthcare-prod"]);
   });
 });
@@ -275,5 +285,6 @@ describe("secrets stay out of the terminal view and the logs", () => {
     const none = harness(project());
     expect(await main(["preview", "legal-ai-dev"], none.deps)).toBe(0);
     expect(none.out.join("\n")).not.toContain("Pulumi output:");
+    expect(none.out[none.out.length - 1]).toBe("\n1 succeeded, 0 failed.");
   });
 });
