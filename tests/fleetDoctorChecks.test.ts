@@ -26,12 +26,21 @@ interface World {
   failing?: Partial<Record<string, Error>>;
 }
 
+/**
+ * Like XO's REST API, a list answers only the fields asked for (plus the id): a check that forgot
+ * to ask for a field it reads would see it missing, as against a real XO.
+ */
 function fakeXo(world: World): XoClient {
   return {
-    list: (collection: string) => {
+    list: (collection: string, fields: string[]) => {
       const failure = world.failing?.[collection];
       if (failure !== undefined) return Promise.reject(failure);
-      return Promise.resolve((world as Record<string, unknown>)[collection] ?? []);
+      const rows = ((world as Record<string, unknown>)[collection] ?? []) as Row[];
+      return Promise.resolve(
+        rows.map((row) =>
+          Object.fromEntries(Object.entries(row).filter(([k]) => k === "id" || fields.includes(k))),
+        ),
+      );
     },
     get: (_collection: string, id: string) => {
       const vm = world.vmById?.[id];
