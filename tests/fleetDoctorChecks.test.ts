@@ -55,10 +55,10 @@ const facts = (over: Partial<ClusterFacts> = {}): ClusterFacts => ({
   clusterName: "legal-ai-dev",
   clusterTag: "cluster=legal-ai-dev",
   hostnames: ["c1-server1", "c1-worker1"],
-  macs: ["02:00:00:00:00:01", "02:00:00:00:00:02"],
+  macs: ["02:ab:cd:00:00:01", "02:ab:cd:00:00:02"],
   macOwner: new Map([
-    ["02:00:00:00:00:01", "c1-server1"],
-    ["02:00:00:00:00:02", "c1-worker1"],
+    ["02:ab:cd:00:00:01", "c1-server1"],
+    ["02:ab:cd:00:00:02", "c1-worker1"],
   ]),
   vlan: 101,
   networkName: "legal-ai-dev-vlan101",
@@ -126,6 +126,9 @@ describe("XO API and pool", () => {
     expect(checks[0]!.detail).toBe("answers at https://xo.lab, credentials accepted");
     expect(checks.find((c) => c.name === "PIF")!.detail).toBe("'eth1' on 1 host of the pool");
     expect(checks.find((c) => c.name === "VLAN")!.detail).toBe("VLAN 101 is free on 'eth1'");
+    expect(checks.find((c) => c.name === "affinity")!.detail).toBe("no pool pins a host");
+    expect(checks.find((c) => c.name === "MACs")!.detail).toBe("none of the 2 MACs is on another VM");
+    expect(checks.find((c) => c.name === "host names")!.detail).toBe("none of the 2 host names is taken");
   });
 
   test("401 and other failures of the first call: XO API fails with its own fix, every XO check skipped", async () => {
@@ -221,22 +224,30 @@ describe("template and SR: exactly one of that exact name in the pool", () => {
 
 describe("affinity hosts", () => {
   const pinned = { affinityHosts: [{ host: "host1", pools: ["server"] }] };
-  test.each<[Row[], string]>([
-    [[{ id: "h1", name_label: "host1", $pool: "p1" }], "ok"],
-    [[{ id: "h2", name_label: "host1", $pool: "p2" }], "fail"],
-    [[{ id: "h3", name_label: "host10", $pool: "p1" }], "fail"],
+  const key = "(cluster-orchestrator:pools.server.affinityHost) in pool 'lab'";
+  test.each<[Row[], string, string]>([
+    [[{ id: "h1", name_label: "host1", $pool: "p1" }], "ok", "'host1' in pool 'lab'"],
+    [[{ id: "h2", name_label: "host1", $pool: "p2" }], "fail", `no host 'host1' ${key}; its hosts: none`],
+    [
+      [
+        { id: "h3", name_label: "host10", $pool: "p1" },
+        { id: "h5", name_label: "host0", $pool: "p1" },
+      ],
+      "fail",
+      `no host 'host1' ${key}; its hosts: host0, host10`,
+    ],
     [
       [
         { id: "h1", name_label: "host1", $pool: "p1" },
         { id: "h4", name_label: "host1", $pool: "p1" },
       ],
       "fail",
+      `2 hosts named 'host1' ${key}; its hosts: host1, host1`,
     ],
-  ])("hosts %j -> %s", async (hosts, status) => {
+  ])("hosts %j -> %s", async (hosts, status, detail) => {
     const { get } = await doctor({ ...clean(), hosts }, pinned);
     expect(get("affinity").status).toBe(status);
-    if (status === "fail")
-      expect(get("affinity").detail).toContain("cluster-orchestrator:pools.server.affinityHost");
+    expect(get("affinity").detail).toBe(detail);
   });
 });
 
@@ -322,6 +333,11 @@ describe("VLAN", () => {
       status: "ok",
       detail: "existing network 'shared' (n1)",
     });
+    const otherName = { id: "n5", name_label: "shared-2", $pool: "p1" };
+    expect((await doctor({ ...clean(), networks: [otherName] }, over)).get("VLAN")).toMatchObject({
+      status: "fail",
+      detail: "no network named 'shared' in pool 'lab'",
+    });
     expect((await doctor({ ...clean(), networks: [net("n1", "p2")] }, over)).get("VLAN")).toMatchObject({
       status: "fail",
       detail: "no network named 'shared' in pool 'lab'",
@@ -373,13 +389,17 @@ describe("host names and MACs: leftovers", () => {
     expect(get("host names").status).toBe(status);
     expect(get("host names").detail).toContain(detail);
     expect(doctorFailed(checks)).toBe(status === "fail");
+    const fix = get("host names").fix ?? "";
+    expect(fix.startsWith("rename or delete the untagged VM(s); delete the leftover")).toBe(
+      detail.includes("not tagged"),
+    );
   });
 
   test("a MAC on another VM fails (any case); on the cluster's own VM only when not deployed; in a snapshot never", async () => {
     const vifs = [
-      { id: "i1", MAC: "02:00:00:00:00:01".toUpperCase(), $VM: "v9" },
-      { id: "i2", MAC: "02:00:00:00:00:02", $VM: "snap1" },
-      { id: "i3", MAC: "02:00:00:00:00:03", $VM: "v8" },
+      { id: "i1", MAC: "02:ab:cd:00:00:01".toUpperCase(), $VM: "v9" },
+      { id: "i2", MAC: "02:ab:cd:00:00:02", $VM: "snap1" },
+      { id: "i3", MAC: "02:ab:cd:00:00:03", $VM: "v8" },
     ];
     const other = await doctor({
       ...clean(),
@@ -388,7 +408,7 @@ describe("host names and MACs: leftovers", () => {
     });
     expect(other.get("MACs")).toMatchObject({
       status: "fail",
-      detail: "02:00:00:00:00:01 (planned for c1-server1) is on VM 'someone' (v9, Halted)",
+      detail: "02:ab:cd:00:00:01 (planned for c1-server1) is on VM 'someone' (v9, Halted)",
     });
     const ownVm = { v9: vm("v9", "c1-server1", ["cluster=legal-ai-dev"]) };
     expect((await doctor({ ...clean(), vifs, vmById: ownVm })).get("MACs").status).toBe("fail");
@@ -400,7 +420,7 @@ describe("host names and MACs: leftovers", () => {
   });
 
   test("a failure other than 404 while reading a VIF's VM fails the check", async () => {
-    const world: World = { ...clean(), vifs: [{ id: "i1", MAC: "02:00:00:00:00:01", $VM: "v9" }] };
+    const world: World = { ...clean(), vifs: [{ id: "i1", MAC: "02:ab:cd:00:00:01", $VM: "v9" }] };
     const client = fakeXo(world);
     (client as unknown as { get: () => Promise<never> }).get = () => Promise.reject(new XoError("boom", 500));
     const checks = await runDoctor(facts(), {
