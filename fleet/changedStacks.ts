@@ -75,8 +75,7 @@ export function stacksForChanges(
       if ((m = /^stacks\/Pulumi\.(.+)\.yaml$/.exec(file))) {
         if (known.has(m[1]!)) selected.add(m[1]!);
         else notes.push(`${file} no longer exists: retire that stack by hand (pulumi destroy)`);
-      } else if (file === "Pulumi.yaml") selectAll();
-      else if ((m = /^Pulumi\.(.+)\.yaml$/.exec(file))) selectWhere("environment", m[1]!);
+      } else if ((m = /^Pulumi\.(.+)\.yaml$/.exec(file))) selectWhere("environment", m[1]!);
       else if ((m = /^stacks\/(.+)\.ts$/.exec(file))) {
         // Not a use-case profile (profiles.ts, a shared helper): it may shape every stack.
         if (!selectWhere("useCase", m[1]!)) selectAll();

@@ -58,7 +58,10 @@ export function nodeHttp({
         res.on("data", (chunk: Buffer) => {
           size += chunk.length;
           if (size > maxBodyBytes) {
-            req.destroy(new Error(`response larger than ${maxBodyBytes} bytes`));
+            // Reject here: once the body has arrived, destroying the request emits no 'error'
+            // to the promise, and 'end' would resolve with a truncated body.
+            reject(new Error(`response larger than ${maxBodyBytes} bytes`));
+            req.destroy();
             return;
           }
           chunks.push(chunk);

@@ -29,9 +29,13 @@ const SECRET = "[secret]";
 /** Shorter values would blank out ordinary words. */
 const MIN_VALUE_LENGTH = 4;
 const SECRET_NAME = String.raw`[A-Za-z0-9_.-]*(?:password|passwd|passphrase|token|secret|secret[_-]?key|access[_-]?key[_-]?id|api[_-]?key)`;
-/** `NAME=value`, `name: value`, `"name": "value"`, `name: 'value'`, `--name value`: the value up to whitespace, a quote or a comma. */
+/**
+ * `NAME=value`, `name: value`, `"name": "value"`, `name: 'two words'`, `--name value`: a quoted
+ * value up to its closing quote (a passphrase may hold spaces), otherwise up to whitespace, a
+ * quote or a comma (an unclosed quote is kept and the rest redacted the same way).
+ */
 const NAMED = new RegExp(
-  String.raw`(\b${SECRET_NAME}["']?\s*[:=]\s*["']?|--${SECRET_NAME}\s+["']?)([^\s"',]+)`,
+  String.raw`(\b${SECRET_NAME}["']?\s*[:=]\s*|--${SECRET_NAME}\s+)("[^"\n]*"|'[^'\n]*'|["']?[^\s"',]+)`,
   "gi",
 );
 /** RKE2's secure token format, wherever it appears. */
@@ -69,7 +73,11 @@ export function redactSecrets(text: string, env: NodeJS.ProcessEnv): string {
   let out = text;
   for (const value of secretValues(env)) out = out.split(value).join(SECRET);
   out = out.replace(RKE2_TOKEN, SECRET);
-  return out.replace(NAMED, (_, name: string, value: string) =>
-    value === SECRET ? `${name}${value}` : `${name}${SECRET}`,
-  );
+  return out.replace(NAMED, (_, name: string, value: string) => {
+    const quote = /^["']/.test(value) ? value[0]! : "";
+    // A quoted alternative is at least two characters, so a value that starts with a quote and
+    // ends with it is closed; without a quote, endsWith("") adds nothing.
+    const closed = value.endsWith(quote) ? quote : "";
+    return `${name}${quote}${SECRET}${closed}`;
+  });
 }
