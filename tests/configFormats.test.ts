@@ -526,10 +526,9 @@ const GOOD: [At, unknown][] = [
     "a_.-Z9/x",
   ].map((v): [string, unknown] => ["rancher.managementStack", v]),
   ["management.privateCaCert", CERT],
-  ...["curl", "0ad", "9base", "z", "libstdc++6", "python3.12", "a-b"].map((v): [string, unknown] => [
-    "nodes.packages",
-    [v],
-  ]),
+  ...["curl", "0ad", "9base", "z", "libstdc++6", "python3.12", "a-b", "az09+.-z"].map(
+    (v): [string, unknown] => ["nodes.packages", [v]],
+  ),
   ...[
     "UTC",
     "Z",
@@ -539,14 +538,21 @@ const GOOD: [At, unknown][] = [
     "Etc/GMT+5",
     "Etc/GMT-14",
     "a0_+-/Z9_+-",
+    "aAZaz09_+-/AZaz09_+-",
   ].map((v): [string, unknown] => ["nodes.timezone", v]),
   ["nodes.adminSudo", "all"],
   ["nodes.adminSudo", "none"],
   [
     "nodes.adminSudo",
-    ["/usr/bin/systemctl restart rke2-server", "/a", "/Z/z/0/9._-", "/x k=v h:1 u@h a-b a_b a.b Z9/z"],
+    [
+      "/usr/bin/systemctl restart rke2-server",
+      "/a",
+      "/Z/z/0/9._-",
+      "/x k=v h:1 u@h a-b a_b a.b Z9/z",
+      "/A/Z/a/z/0/9 A0 Za9z",
+    ],
   ],
-  ...["eth1", "a", "z9", "xenbr0"].map((v): [string, unknown] => ["xo.pifDevice", v]),
+  ...["eth1", "a", "z9", "xenbr0", "aaz09"].map((v): [string, unknown] => ["xo.pifDevice", v]),
   ...["xo-pools.yaml", "a.yml", "A_b.c-1.yaml"].map((v): [string, unknown] => ["capacity.model", v]),
   ["cluster.description", "d".repeat(200)],
   ...rangeEdges("cluster.number", 1, 4000),
