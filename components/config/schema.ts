@@ -168,10 +168,11 @@ const workloadComponentSchema = z.strictObject({
 const workloadSettingsSchema = z.strictObject({
   /** Per component of the use case (stacks/<usecase>.ts lists them): on/off and value overrides. */
   components: z
-    .record(z.string(), workloadComponentSchema)
+    .record(z.string().meta({ pattern: SHORT_NAME.source }), workloadComponentSchema)
     .superRefine((components, ctx) => {
       // Not a key schema: inside the `none | settings` union a bad record key would be reported
-      // as `workloads: Invalid input`, without naming the component (tests/configFormats.test.ts).
+      // as `workloads: Invalid input`, without naming the component (tests/configFormats.test.ts);
+      // the pattern above is for the JSON Schema only (editors).
       for (const name of Object.keys(components).filter((n) => !SHORT_NAME.test(n)))
         ctx.addIssue({ code: "custom", path: [name], message: SHORT_NAME_MESSAGE });
     })
