@@ -160,3 +160,51 @@ describe("sshKeyProblem: what reaches authorized_keys", () => {
     expect(sshKeyProblem(`${SK_ED} ${huge.toString("base64")}`)).toMatch(/is not a sk-ssh-ed25519/);
   });
 });
+
+describe("Kubernetes syntax at its boundaries", () => {
+  test("both ends of each character range, at each position", () => {
+    for (const name of ["A", "Z", "a", "z", "0", "9", "aA-Z_a.z09b", "Z-9", "0.a", "9_Z"]) {
+      expect([name, labelKeyProblem(name), labelValueProblem(name)]).toEqual([name, null, null]);
+    }
+    for (const prefix of ["a", "z", "0", "9", "a-z09.b", "az.09", "0-9.a-z"]) {
+      expect([prefix, labelKeyProblem(`${prefix}/k`)]).toEqual([prefix, null]);
+    }
+    for (const prefix of ["A.b", "a.B", "-a", "a-", "a..b", ".a", "a_b"]) {
+      expect(labelKeyProblem(`${prefix}/k`)).toBe(
+        `label key prefix '${prefix}' must be a lower-case DNS subdomain`,
+      );
+    }
+    for (const name of ["-a", "a-", "_a", "a.", "a b", "a/b/c"]) expect(labelKeyProblem(name)).not.toBeNull();
+  });
+
+  test("lengths: a name or value of 63, a prefix of 253", () => {
+    const name = (n: number) => `a${"b".repeat(n - 1)}`;
+    expect([labelKeyProblem(name(63)), labelValueProblem(name(63))]).toEqual([null, null]);
+    expect(labelKeyProblem(name(64))).toMatch(/^label key 'ab+' must be at most 63/);
+    expect(labelValueProblem(name(64))).toMatch(/^label value 'ab+' must be empty or at most 63/);
+    const prefix = (n: number) =>
+      `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(n - 192)}`;
+    expect(prefix(253)).toHaveLength(253);
+    expect(labelKeyProblem(`${prefix(253)}/k`)).toBeNull();
+    expect(labelKeyProblem(`${prefix(254)}/k`)).toMatch(
+      /^label key prefix '.+' must be a lower-case DNS subdomain$/,
+    );
+    expect(labelValueProblem("")).toBeNull();
+  });
+
+  test("taints: the split at the last ':' and the first '='", () => {
+    expect(taintProblem("k:NoSchedule")).toBeNull();
+    expect(taintProblem("k=v=w:NoSchedule")).toBe(
+      "label value 'v=w' must be empty or at most 63 letters, digits, '-', '_' or '.' (alphanumeric at both ends)",
+    );
+    expect(taintProblem("k=:NoExecute")).toBeNull();
+    expect(taintProblem(":NoSchedule")).toMatch(/^label key '' must/);
+    expect(taintProblem("=v:NoSchedule")).toMatch(/^label key '' must/);
+    expect(taintProblem("a:b:NoSchedule")).toMatch(/^label key 'a:b' must/);
+    expect(taintProblem("k=v:NoSchedule:")).toBe(
+      "taint 'k=v:NoSchedule:' has effect ''; expected one of NoSchedule, PreferNoSchedule, NoExecute",
+    );
+    expect(taintProblem("k=v")).toBe("taint 'k=v' must be key[=value]:Effect");
+    expect(labelKeyProblem("a/b/c")).toBe("label key 'a/b/c' has more than one '/'");
+  });
+});
