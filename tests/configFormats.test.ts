@@ -738,6 +738,9 @@ describe("defaults", () => {
       },
       components: { cache: { values: {} } },
     });
+    // A management section without tls: Rancher's own CA (cert-manager), not a certificate it lacks.
+    const management = specSchema.parse({ ...minimalInput(), management: {} }).management;
+    expect(management).toEqual({ tls: "rancher" });
     const empty = specSchema.parse({ ...minimalInput(), workloads: { ingressController: {} } });
     expect(empty.workloads).toMatchObject({ ingressController: { namespace: "kube-system" } });
   });
