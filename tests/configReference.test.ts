@@ -11,7 +11,14 @@ import * as path from "path";
 import Ajv2020 from "ajv/dist/2020";
 import { parse } from "yaml";
 import { DESCRIPTIONS } from "../components/config/descriptions";
-import { CONFIG_DOC, JSON_SCHEMA, keyRows, stackFileJsonSchema } from "../components/config/reference";
+import {
+  CONFIG_DOC,
+  JSON_SCHEMA,
+  keyRows,
+  keyTable,
+  stackFileJsonSchema,
+  type KeyRow,
+} from "../components/config/reference";
 import { listEnvironments, listStacks } from "../components/config/sources";
 import { PROJECT_ROOT } from "../components/config/root";
 
@@ -84,5 +91,93 @@ describe("the stack files' JSON Schema", () => {
         },
       }),
     ).toBe(true);
+  });
+});
+
+/**
+ * The same drift check in this process (the subprocess above runs code Stryker cannot switch
+ * mutants in): the table's cells as Prettier left them in the doc, and the JSON Schema file.
+ */
+describe("the generated reference, in process", () => {
+  /** A Markdown table line's cells, trimmed; `\|` stays inside its cell; a rule reads `---`. */
+  const cells = (line: string) =>
+    line
+      .trim()
+      .replace(/^\||\|$/g, "")
+      .split(/(?<!\\)\|/)
+      .map((c) => c.trim())
+      .map((c) => (/^-+$/.test(c) ? "---" : c));
+  const docTable = () => {
+    const doc = fs.readFileSync(path.join(PROJECT_ROOT, CONFIG_DOC), "utf8");
+    const section = doc.slice(
+      doc.indexOf("<!-- BEGIN GENERATED: keys"),
+      doc.indexOf("<!-- END GENERATED: keys"),
+    );
+    return section.split("\n").filter((l) => l.startsWith("|"));
+  };
+
+  test("keyTable is the doc's table, cell by cell", () => {
+    const doc = docTable();
+    expect(doc.length).toBeGreaterThan(60);
+    expect(keyTable().split("\n").map(cells)).toEqual(doc.map(cells));
+  });
+
+  test("stackFileJsonSchema is schemas/stack-config.schema.json", () => {
+    const file = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, JSON_SCHEMA), "utf8")) as unknown;
+    expect(stackFileJsonSchema()).toEqual(file);
+  });
+
+  test("rows: ranges, enums, unions, maps, lists and defaults as a reader needs them", () => {
+    const row = (key: string) => keyRows().find((r) => r.key === key);
+    expect(row("cluster.vlan")).toMatchObject({ type: "integer 1–4094", default: "—" });
+    expect(row("network.mtu")).toMatchObject({ type: "integer 1280–9000", default: "`1500`" });
+    expect(row("rke2.cni")).toMatchObject({ type: "`canal`, `calico`, `cilium`", default: "`canal`" });
+    expect(row("rancher.insecure")).toMatchObject({ type: "boolean", default: "`false`" });
+    expect(row("nodes.sshAuthorizedKeys")).toMatchObject({ type: "list of string", default: "—" });
+    expect(row("nodes.adminSudo")?.type).toBe("`all`, `none` or list of string");
+    expect(row("workloads")?.type).toBe("`none` or object");
+    expect(row("pools")?.type).toBe("map");
+    expect(row("pools.<name>.role")?.type).toBe("`server`, `agent`");
+    expect(row("workloads.components.<name>.enabled")?.type).toBe("boolean");
+    // A default too long for the table points to the keys or the meaning.
+    expect(row("network.layout")?.default).toBe("its keys' defaults");
+    expect(row("workloads.ingressController.podSelectors")?.default).toBe("see meaning");
+    expect(row("rke2.checksums")?.default).toBe('`{"releases":{}}`');
+    // Each key once.
+    const keys = keyRows().map((r) => r.key);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  test("keyTable escapes a cell's pipes and line breaks", () => {
+    const rows: KeyRow[] = [{ key: "a|b", type: "t", default: "—", description: "one\ntwo | three" }];
+    expect(keyTable(rows)).toBe(
+      "| key | type | default | meaning |\n| --- | --- | --- | --- |\n| `a\\|b` | t | — | one two \\| three |",
+    );
+    expect(keyTable([{ key: "k", type: "t", default: "d", description: null }]).split("\n")[2]).toBe(
+      "| `k` | t | d |  |",
+    );
+  });
+
+  test("the files' schema requires nothing, refuses this namespace's unknown keys, allows the others'", () => {
+    const schema = stackFileJsonSchema();
+    const required: string[] = [];
+    const visit = (node: unknown, at: string) => {
+      if (node === null || typeof node !== "object") return;
+      if (!Array.isArray(node) && "required" in node) required.push(at);
+      for (const [k, v] of Object.entries(node)) visit(v, `${at}.${k}`);
+    };
+    visit(schema, "$");
+    expect(required).toEqual([]);
+    const config = (schema.properties as Record<string, Record<string, unknown>>).config!;
+    expect(config.additionalProperties).toBe(false);
+    const [pattern] = Object.keys(config.patternProperties as object);
+    const other = new RegExp(pattern!);
+    expect(["xenorchestra:url", "rancher2:tokenKey"].filter((k) => other.test(k))).toHaveLength(2);
+    expect(["cluster-orchestrator:clustr", "environment", ":x", "a:"].filter((k) => other.test(k))).toEqual(
+      [],
+    );
+    const keys = Object.keys(config.properties as object);
+    expect(keys.every((k) => k.startsWith("cluster-orchestrator:"))).toBe(true);
+    expect(keys).toContain("cluster-orchestrator:cluster");
   });
 });

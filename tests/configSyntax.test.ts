@@ -84,3 +84,127 @@ test("real ed25519, ECDSA and RSA-2048 keys pass; a placeholder, a short RSA and
     { numRuns: 30 },
   );
 });
+
+describe("sshKeyProblem: what reaches authorized_keys", () => {
+  const ed = sshpk.generatePrivateKey("ed25519").toPublic().toString("ssh");
+  const [edType, edBody] = ed.split(" ") as [string, string];
+  /** A security-key blob: the key type as an SSH string (uint32 length + bytes), then `rest`. */
+  const skBody = (named: string, rest: Buffer = Buffer.from("key-data")) => {
+    const name = Buffer.from(named, "latin1");
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(name.length);
+    return Buffer.concat([length, name, rest]).toString("base64");
+  };
+  const SK_ED = "sk-ssh-ed25519@openssh.com";
+  const SK_EC = "sk-ecdsa-sha2-nistp256@openssh.com";
+
+  test("surrounding spaces and several spaces between the fields are accepted", () => {
+    expect(sshKeyProblem(`  ${ed}  `)).toBeNull();
+    expect(sshKeyProblem(`${edType}   ${edBody}   ops@laptop  extra words`)).toBeNull();
+  });
+
+  test.each([
+    ["NUL", "\0"],
+    ["tab", "\t"],
+    ["newline", "\n"],
+    ["unit separator (0x1f)", "\x1f"],
+    ["DEL (0x7f)", "\x7f"],
+  ])("a %s anywhere is refused", (_, char) => {
+    expect(sshKeyProblem(`${ed}${char}`)).toBe("must be one line without control characters");
+    expect(sshKeyProblem(`${char}${ed}`)).toBe("must be one line without control characters");
+  });
+
+  test("a long body is abbreviated in the message, a short one shown whole", () => {
+    expect(sshKeyProblem(`ssh-ed25519 ${"A".repeat(24)}`)).toBe(
+      `'${"A".repeat(24)}' is not a ssh-ed25519 public key (paste the whole line of your .pub file)`,
+    );
+    expect(sshKeyProblem(`ssh-ed25519 ${"A".repeat(25)}`)).toBe(
+      `'${"A".repeat(20)}…' is not a ssh-ed25519 public key (paste the whole line of your .pub file)`,
+    );
+  });
+
+  test("a DSA key is refused", () => {
+    const { publicKey } = generateKeyPairSync("dsa", { modulusLength: 1024, divisorLength: 160 });
+    const dsa = sshpk.parseKey(publicKey.export({ type: "spki", format: "pem" }), "pem").toString("ssh");
+    expect(sshKeyProblem(dsa)).toBe("DSA keys are refused by current OpenSSH servers; use ed25519");
+  });
+
+  test("security keys: the blob must name the line's own type and hold key data after it", () => {
+    expect(sshKeyProblem(`${SK_ED} ${skBody(SK_ED)} ops@yubikey`)).toBeNull();
+    expect(sshKeyProblem(`${SK_EC} ${skBody(SK_EC)}`)).toBeNull();
+    // Padded base64 (one and two '='): the key data length decides the padding.
+    for (const rest of [Buffer.from("k"), Buffer.from("kk"), Buffer.from("kkk")]) {
+      expect(sshKeyProblem(`${SK_ED} ${skBody(SK_ED, rest)}`)).toBeNull();
+    }
+    const bad = [
+      [SK_ED, skBody(SK_EC)],
+      [SK_EC, skBody(SK_ED)],
+      [SK_ED, skBody(SK_ED, Buffer.alloc(0))], // the type and nothing after it
+      [SK_ED, skBody(SK_ED.slice(0, -1))],
+      [SK_ED, skBody("")],
+      [SK_ED, "AAAA"], // three bytes: not even a length
+      [SK_ED, `${skBody(SK_ED)}!`],
+      [SK_ED, `!${skBody(SK_ED)}`],
+      [SK_ED, `${skBody(SK_ED, Buffer.from("k"))}=`], // three '='
+      [SK_ED, "paste-your-key-here"],
+    ];
+    for (const [type, body] of bad) {
+      expect([type, body, sshKeyProblem(`${type} ${body}`)]).toEqual([
+        type,
+        body,
+        expect.stringMatching(new RegExp(`is not a ${type!.replace(/[.@]/g, "\\$&")} public key$`)),
+      ]);
+    }
+    // A blob length field larger than the blob.
+    const huge = Buffer.concat([Buffer.from([0, 0, 1, 0]), Buffer.from(SK_ED), Buffer.from("key")]);
+    expect(sshKeyProblem(`${SK_ED} ${huge.toString("base64")}`)).toMatch(/is not a sk-ssh-ed25519/);
+  });
+});
+
+describe("Kubernetes syntax at its boundaries", () => {
+  test("both ends of each character range, at each position", () => {
+    for (const name of ["A", "Z", "a", "z", "0", "9", "aA-Z_a.z09b", "Z-9", "0.a", "9_Z"]) {
+      expect([name, labelKeyProblem(name), labelValueProblem(name)]).toEqual([name, null, null]);
+    }
+    for (const prefix of ["a", "z", "0", "9", "a-z09.b", "az.09", "0-9.a-z"]) {
+      expect([prefix, labelKeyProblem(`${prefix}/k`)]).toEqual([prefix, null]);
+    }
+    for (const prefix of ["A.b", "a.B", "-a", "a-", "a..b", ".a", "a_b"]) {
+      expect(labelKeyProblem(`${prefix}/k`)).toBe(
+        `label key prefix '${prefix}' must be a lower-case DNS subdomain`,
+      );
+    }
+    for (const name of ["-a", "a-", "_a", "a.", "a b", "a/b/c"]) expect(labelKeyProblem(name)).not.toBeNull();
+  });
+
+  test("lengths: a name or value of 63, a prefix of 253", () => {
+    const name = (n: number) => `a${"b".repeat(n - 1)}`;
+    expect([labelKeyProblem(name(63)), labelValueProblem(name(63))]).toEqual([null, null]);
+    expect(labelKeyProblem(name(64))).toMatch(/^label key 'ab+' must be at most 63/);
+    expect(labelValueProblem(name(64))).toMatch(/^label value 'ab+' must be empty or at most 63/);
+    const prefix = (n: number) =>
+      `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(n - 192)}`;
+    expect(prefix(253)).toHaveLength(253);
+    expect(labelKeyProblem(`${prefix(253)}/k`)).toBeNull();
+    expect(labelKeyProblem(`${prefix(254)}/k`)).toMatch(
+      /^label key prefix '.+' must be a lower-case DNS subdomain$/,
+    );
+    expect(labelValueProblem("")).toBeNull();
+  });
+
+  test("taints: the split at the last ':' and the first '='", () => {
+    expect(taintProblem("k:NoSchedule")).toBeNull();
+    expect(taintProblem("k=v=w:NoSchedule")).toBe(
+      "label value 'v=w' must be empty or at most 63 letters, digits, '-', '_' or '.' (alphanumeric at both ends)",
+    );
+    expect(taintProblem("k=:NoExecute")).toBeNull();
+    expect(taintProblem(":NoSchedule")).toMatch(/^label key '' must/);
+    expect(taintProblem("=v:NoSchedule")).toMatch(/^label key '' must/);
+    expect(taintProblem("a:b:NoSchedule")).toMatch(/^label key 'a:b' must/);
+    expect(taintProblem("k=v:NoSchedule:")).toBe(
+      "taint 'k=v:NoSchedule:' has effect ''; expected one of NoSchedule, PreferNoSchedule, NoExecute",
+    );
+    expect(taintProblem("k=v")).toBe("taint 'k=v' must be key[=value]:Effect");
+    expect(labelKeyProblem("a/b/c")).toBe("label key 'a/b/c' has more than one '/'");
+  });
+});

@@ -9,12 +9,9 @@ import { labelKeyProblem, labelValueProblem, taintProblem } from "./kubeSyntax";
 import { sshKeyProblem } from "./sshKey";
 
 const dnsLabel = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-const shortName = z
-  .string()
-  .regex(
-    /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/,
-    "must be lower-case letters, digits and '-', starting with a letter",
-  );
+const SHORT_NAME = /^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$/;
+const SHORT_NAME_MESSAGE = "must be lower-case letters, digits and '-', starting with a letter";
+const shortName = z.string().regex(SHORT_NAME, SHORT_NAME_MESSAGE);
 const ipv4 = z.string().refine(isIpv4, "must be an IPv4 address such as 10.20.0.1");
 const cidr = z.string().refine(isCidr, "must be an IPv4 CIDR such as 10.20.0.0/16");
 const dnsDomain = z
@@ -170,7 +167,16 @@ const workloadComponentSchema = z.strictObject({
 
 const workloadSettingsSchema = z.strictObject({
   /** Per component of the use case (stacks/<usecase>.ts lists them): on/off and value overrides. */
-  components: z.record(shortName, workloadComponentSchema).default({}),
+  components: z
+    .record(z.string().meta({ pattern: SHORT_NAME.source }), workloadComponentSchema)
+    .superRefine((components, ctx) => {
+      // Not a key schema: inside the `none | settings` union a bad record key would be reported
+      // as `workloads: Invalid input`, without naming the component (tests/configFormats.test.ts);
+      // the pattern above is for the JSON Schema only (editors).
+      for (const name of Object.keys(components).filter((n) => !SHORT_NAME.test(n)))
+        ctx.addIssue({ code: "custom", path: [name], message: SHORT_NAME_MESSAGE });
+    })
+    .default({}),
   /** CIDRs workload pods may reach outside the cluster; everything else is denied. */
   egressAllowlist: z.array(cidr).default([]),
   /**

@@ -17,13 +17,18 @@ export function isIpv4(text: string): boolean {
   return /^\d{1,3}(\.\d{1,3}){3}$/.test(text) && Address4.isValid(text);
 }
 
+/**
+ * `a.b.c.d/n`, n 0–32 written without a leading zero, as the address's octets are: Go's
+ * net/netip ParsePrefix (which Kubernetes' strict CIDR validation uses) refuses `/08`
+ * (golang/go src/net/netip/netip.go, "bad bits after slash").
+ */
 export function isCidr(text: string): boolean {
   const [ip, prefix, ...rest] = text.split("/");
   return (
     rest.length === 0 &&
     ip !== undefined &&
     isIpv4(ip) &&
-    /^\d{1,2}$/.test(prefix ?? "") &&
+    /^(0|[1-9]\d?)$/.test(prefix ?? "") &&
     Number(prefix) <= 32
   );
 }
