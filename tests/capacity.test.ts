@@ -21,9 +21,10 @@ import type { NodePlan } from "../components/plan/types";
 import { profiles } from "../stacks/profiles";
 import { baseSpec, pool, useTempProjects } from "./helpers/fixtures";
 import { planCluster } from "../components/plan/clusterPlan";
+import { runs } from "./helpers/properties";
 
 const REPO = path.resolve(__dirname, "..");
-const RUNS = { numRuns: 200 };
+const RUNS = runs(200);
 
 function poolModel(hosts: number, extra: Partial<Record<string, unknown>> = {}): PoolCapacity {
   return poolCapacitySchema.parse({
