@@ -135,7 +135,10 @@ function deriveSubnet(input: SubnetInput, problems: Problem[]): Cidr | null {
   if (input.number >= count) {
     problems.push({
       path: ["cluster", "number"],
-      message: `cluster ${input.number} has no /${input.clusterPrefix} in ${formatCidr(supernet)} (numbers 1–${count - 1} fit)`,
+      message:
+        count > 1
+          ? `cluster ${input.number} has no /${input.clusterPrefix} in ${formatCidr(supernet)} (numbers 1–${count - 1} fit)`
+          : `cluster ${input.number} has no /${input.clusterPrefix} in ${formatCidr(supernet)}: it holds only one, and cluster numbers start at 1; use a longer network.clusterPrefix`,
     });
     return null;
   }
