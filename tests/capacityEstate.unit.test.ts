@@ -2,7 +2,12 @@
  * The estate-wide check's scoping: only stacks on the same XO pool share its hosts, a stack is
  * counted once, stacks in name order after the reservations; a stack without a model is not checked.
  */
-import { checkCapacity, estateDemand, type PlannedStack } from "../components/plan/capacityEstate";
+import {
+  checkCapacity,
+  estateDemand,
+  type PlannedStack,
+  type StackCapacity,
+} from "../components/plan/capacityEstate";
 import { poolCapacitySchema } from "../components/plan/capacityModel";
 import { planCluster } from "../components/plan/clusterPlan";
 import { baseSpec } from "./helpers/fixtures";
@@ -44,11 +49,12 @@ test("only stacks on the same XO pool count, each once, in name order after the 
 });
 
 test("the check runs on the stack's pool only: a full other XO pool does not fail it", () => {
-  const self = { ...stack("m-dev", 2, "homelab"), capacity: { modelFile: "xo-pools.yaml", pool: model } };
+  const capacity: StackCapacity = { modelFile: "xo-pools.yaml", pool: model };
+  const self = { ...stack("m-dev", 2, "homelab"), capacity };
   // 20 stacks of 2 × 8 GiB on 'annex' would not fit 64 GiB; on another XO pool they do not count.
   const annex = Array.from({ length: 20 }, (_, k) => stack(`x${k}`, k + 5, "annex"));
   expect(checkCapacity(self, annex)).toEqual([]);
-  expect(self.capacity.report!.consumers).toEqual(["m-dev", "reserved xo"]);
+  expect(capacity.report!.consumers).toEqual(["m-dev", "reserved xo"]);
   // The same stacks on its own pool do not fit, and the problem is the stack's, at its pools key.
   const crowd = annex.map((s) => ({ ...s, spec: { ...s.spec, xo: { ...s.spec.xo, pool: "homelab" } } }));
   const problems = checkCapacity(self, crowd);
@@ -58,7 +64,7 @@ test("the check runs on the stack's pool only: a full other XO pool does not fai
     file: "stacks/Pulumi.m-dev.yaml",
     message: expect.stringContaining("does not fit on XO pool 'homelab' (xo-pools.yaml)"),
   });
-  expect(self.capacity.vms!.length).toBe(1 + 2 * 21);
+  expect(capacity.vms!.length).toBe(1 + 2 * 21);
 });
 
 test("a stack without a capacity model is not checked", () => {
