@@ -358,3 +358,47 @@ describe("management charts' Kubernetes bound", () => {
     expect(chartKubeProblem(MANAGEMENT_CHARTS.certManager, "v9.99.0+rke2r1")).toBeNull();
   });
 });
+
+describe("what a node and the plan carry from the spec", () => {
+  const spec = () =>
+    baseSpec((i) => {
+      i.network.mtu = 9000;
+      i.pools.server.count = 1;
+      i.pools.worker = {
+        role: "agent",
+        count: 1,
+        cpus: 6,
+        memoryMiB: 12288,
+        diskGiB: 50,
+        dataDiskGiB: 200,
+        labels: { tier: "gpu" },
+        taints: ["gpu=true:NoSchedule"],
+        affinityHost: "xcp-ng-02",
+      };
+      i.pools.burst = { role: "agent", addressing: "dhcp", count: 1, cpus: 1, memoryMiB: 1024, diskGiB: 10 };
+    });
+
+  test("a data disk adds Longhorn's default-disk label to the pool's labels; taints and affinity pass through", () => {
+    const worker = planCluster("legal-ai-dev", spec()).nodes.find((n) => n.pool === "worker")!;
+    expect(worker).toMatchObject({
+      cpus: 6,
+      memoryMiB: 12288,
+      diskGiB: 50,
+      dataDiskGiB: 200,
+      labels: { tier: "gpu", "node.longhorn.io/create-default-disk": "true" },
+      taints: ["gpu=true:NoSchedule"],
+      affinityHost: "xcp-ng-02",
+    });
+  });
+
+  test("a DHCP pool without a slot takes slot 0 in its MACs (06:00, then network + index)", () => {
+    const burst = planCluster("legal-ai-dev", spec()).nodes.find((n) => n.pool === "burst")!;
+    expect(burst).toMatchObject({ ip: null, mac: "06:00:0a:0a:03:01", labels: {}, dataDiskGiB: null });
+  });
+
+  test("the plan names its stack, environment and use case; the network keeps resolvers and MTU", () => {
+    const p = planCluster("legal-ai-dev", spec());
+    expect([p.stack, p.environment, p.useCase]).toEqual(["legal-ai-dev", "dev", "legal-ai"]);
+    expect(p.network).toMatchObject({ resolvers: ["10.10.0.2"], mtu: 9000, prefixLength: 24 });
+  });
+});
