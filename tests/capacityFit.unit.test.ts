@@ -226,3 +226,65 @@ describe("where the VMs land", () => {
     ]);
   });
 });
+
+describe("the remaining edges", () => {
+  test("an over-full SR is named as an SR, in GiB; each use reports its unit", () => {
+    const p = exactPool(1000, 100, { srs: [{ name: "ssd", sizeGiB: 30 }] });
+    const vms = [vm("a", 1, { diskGiB: 20 }), vm("b", 1, { diskGiB: 15 })];
+    expect(poolReport("lab", "m.yaml", p, vms).uses.map((u) => [u.resource, u.unit])).toEqual([
+      ["memory", "GiB"],
+      ["vCPU", "vCPU"],
+      ["SR", "GiB"],
+    ]);
+    expect(problemsFor(p, "a", vms)).toEqual([
+      "does not fit on XO pool 'lab' (m.yaml): SR 'ssd': this stack asks 20.0 GiB, 15.0 GiB free " +
+        "(capacity 30.0 GiB = 30 GiB × 1; the others take 15.0 GiB); short by 5.0 GiB. " +
+        "Largest consumers: a 20.0 GiB, b 15.0 GiB",
+    ]);
+  });
+
+  test("another stack's VM on a missing or another host's SR is that stack's problem, not this one's", () => {
+    const p = exactPool(100, 100, {
+      hosts: [
+        { name: "h1", cores: 4, memoryGiB: 64 },
+        { name: "h2", cores: 4, memoryGiB: 64 },
+      ],
+      srs: [
+        { name: "ssd", sizeGiB: 100 },
+        { name: "local2", sizeGiB: 100, host: "h2" },
+      ],
+    });
+    const vms = [vm("a", 1), vm("b", 1, { sr: "gone" }), vm("c", 1, { sr: "local2", host: "h1" })];
+    expect(problemsFor(p, "a", vms)).toEqual([]);
+    expect(problemsFor(p, "b", vms)).toEqual([
+      "SR 'gone' is not in the capacity model of XO pool 'lab' (m.yaml) (SRs: ssd, local2)",
+    ]);
+  });
+
+  test("XO's hosts are listed when a model host is missing; an SR's figure is matched by name", () => {
+    const live = withXoFigures(
+      "lab",
+      poolCapacitySchema.parse({
+        hosts: [{ name: "h1", cores: 16, memoryGiB: 128 }],
+        srs: [
+          { name: "ssd", sizeGiB: 1000 },
+          { name: "nfs", sizeGiB: 500 },
+        ],
+      }),
+      {
+        hosts: [
+          { name: "x1", memoryBytes: GiB, cores: 1 },
+          { name: "x2", memoryBytes: GiB, cores: 1 },
+        ],
+        srs: [{ name: "nfs", sizeBytes: 100 * GiB }],
+      },
+    );
+    expect(live.problems).toEqual([
+      "host 'h1' of the capacity model is not in XO pool 'lab' (XO lists: x1, x2)",
+    ]);
+    expect(live.pool.srs.map((s) => [s.name, s.sizeGiB])).toEqual([
+      ["ssd", 1000],
+      ["nfs", 100],
+    ]);
+  });
+});

@@ -166,3 +166,9 @@ describe("cross-references", () => {
     ]);
   });
 });
+
+test("several unknown keys of one entry are named together", () => {
+  expect(parseCapacityModel(host("cores: 1, memoryGiB: 1, ram: 2, cpu: 3")).problems).toEqual([
+    { path: ["pools", "lab", "hosts", 0, "ram, cpu"], message: "unknown key (misspelt?)" },
+  ]);
+});
