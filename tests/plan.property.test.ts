@@ -1,18 +1,44 @@
 /**
  * Property tests of the pure planner over arbitrary valid specs: address safety, uniqueness,
  * block membership, stability under scaling and determinism.
+ *
+ * The oracles are independent of the code under test: addresses are checked with the ip-address
+ * library and plain octet arithmetic (never components/lib/ipv4), MACs and host names with
+ * patterns written here from their definitions (never plan/mac or plan/naming's helpers).
  */
 import * as assert from "assert";
 import fc from "fast-check";
+import { Address4 } from "ip-address";
 import type { ClusterSpec } from "../components/config/schema";
 import { planCluster } from "../components/plan/clusterPlan";
-import { contains, ipToNumber, parseCidr } from "../components/lib/ipv4";
-import { isLocalUnicast } from "../components/plan/mac";
-import { isRfc1123Label } from "../components/plan/naming";
 import type { ClusterPlan, NodePlan } from "../components/plan/types";
 import { baseSpec, type RawInput } from "./helpers/fixtures";
+import { runs } from "./helpers/properties";
 
-const RUNS = { numRuns: 200 };
+const RUNS = runs(200);
+
+/** An IPv4 address as a number, by octet arithmetic (independent of components/lib/ipv4). */
+function toNumber(ip: string): number {
+  const octets = ip.split(".").map(Number);
+  if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255)) {
+    throw new Error(`not an IPv4 address: ${ip}`);
+  }
+  return octets.reduce((n, o) => n * 256 + o, 0);
+}
+
+/** `value`'s low `count` bytes as colon-separated hex, most significant first (by division). */
+function hexBytes(value: number, count: number): string {
+  const bytes = Array.from({ length: count }, (_, k) => Math.floor(value / 256 ** (count - 1 - k)) % 256);
+  return bytes.map((b) => b.toString(16).padStart(2, "0")).join(":");
+}
+
+/**
+ * IEEE 802 (IEEE Std 802-2014 §8.2.2): in the first octet, bit 0 (I/G) clear is unicast and
+ * bit 1 (U/L) set is locally administered, so its low hex digit is 2, 6, a or e.
+ */
+const LOCAL_UNICAST_MAC = /^[0-9a-f][26ae](:[0-9a-f]{2}){5}$/;
+/** RFC 1123 §2.1 / RFC 952 label, lower case: 1–63 of a-z 0-9 '-', not starting or ending with '-'. */
+const RFC1123_LABEL = /^(?=.{1,63}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 /** The schema's limit on a pool's count. */
 const MAX_COUNT = 250;
 const STACK = "legal-ai-dev";
@@ -25,6 +51,8 @@ const PATTERNS = [
 
 interface Generated {
   spec: ClusterSpec;
+  /** The cluster's subnet and VLAN, computed here from the generator's numbers (docs/ip-plan.md). */
+  expected: { cidr: string; vlan: number };
   /** How many nodes each pool may have: its block (or the DHCP range) within the schema limit. */
   capacity: Record<string, number>;
 }
@@ -103,6 +131,12 @@ function build(
   dhcpSize: number,
 ): Generated {
   const capacity: Record<string, number> = { server: base.serverBlock };
+  // The n-th /prefix of 10.second.0.0/16: its third and fourth octets are n × size split in bytes.
+  const offset = mid.number * 2 ** (32 - base.prefix);
+  const expected = {
+    cidr: `10.${base.second}.${Math.floor(offset / 256)}.${offset % 256}/${base.prefix}`,
+    vlan: Math.min(last.vlanBase, 4093) + mid.number,
+  };
   const spec = baseSpec((i: RawInput) => {
     i.cluster = { number: mid.number, hostnamePattern: base.pattern };
     i.network.supernet = `10.${base.second}.0.0/16`;
@@ -144,7 +178,7 @@ function build(
     }
     i.pools = pools;
   });
-  return { spec, capacity };
+  return { spec, capacity, expected };
 }
 
 function withCount(spec: ClusterSpec, pool: string, count: number): ClusterSpec {
@@ -157,7 +191,7 @@ const identity = (n: NodePlan) => ({ key: n.key, hostname: n.hostname, ip: n.ip,
 const blockOf = (plan: ClusterPlan, name: string) => {
   const block = plan.network.blocks.find((b) => b.name === name);
   if (!block) throw new Error(`no block ${name}`);
-  return { first: ipToNumber(block.first), last: ipToNumber(block.last) };
+  return { first: toNumber(block.first), last: toNumber(block.last) };
 };
 /** The zone file with column padding removed (padding follows the longest name). */
 const zoneLines = (zone: string) => zone.split("\n").map((l) => l.replace(/\s+/g, " "));
@@ -179,14 +213,21 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 
 test("addresses, MACs and host names are safe and unique; nodes stay in their blocks", () => {
   fc.assert(
-    fc.property(validSpec, ({ spec }) => {
+    fc.property(validSpec, ({ spec, expected }) => {
       const plan = planCluster(STACK, spec);
-      const subnet = parseCidr(plan.network.cidr);
-      const network = subnet.network;
-      const broadcast = subnet.network + subnet.size - 1;
-      const gateway = ipToNumber(plan.network.gateway);
-      const vip = ipToNumber(plan.network.vip);
+      expect(plan.network.cidr).toBe(expected.cidr);
+      expect(plan.network.vlan).toBe(expected.vlan);
+      const subnet = new Address4(expected.cidr);
+      const network = toNumber(subnet.startAddress().address);
+      const broadcast = toNumber(subnet.endAddress().address);
+      expect(plan.network.netmask).toBe(
+        new Address4(`0.0.0.0/${subnet.subnetMask}`).subnetMaskAddress().address,
+      );
+      const gateway = toNumber(plan.network.gateway);
+      const vip = toNumber(plan.network.vip);
       expect(new Set([network, broadcast, gateway, vip]).size).toBe(4);
+      // Derived gateways are the subnet's first host address.
+      expect(gateway).toBe(network + 1);
 
       const expectedCount = Object.values(spec.pools).reduce((sum, p) => sum + p.count, 0);
       expect(plan.nodes).toHaveLength(expectedCount);
@@ -194,17 +235,19 @@ test("addresses, MACs and host names are safe and unique; nodes stay in their bl
       for (const node of plan.nodes) {
         const pool = spec.pools[node.pool]!;
         const what = () => `${node.key} ${node.hostname} ${node.ip} ${node.mac} in ${plan.network.cidr}`;
-        check(isLocalUnicast(node.mac), () => `MAC not locally administered unicast: ${what()}`);
-        check(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(node.mac), () => `malformed MAC: ${what()}`);
-        check(isRfc1123Label(node.hostname), () => `host name not RFC 1123: ${what()}`);
+        check(LOCAL_UNICAST_MAC.test(node.mac), () => `MAC not locally administered unicast: ${what()}`);
+        check(RFC1123_LABEL.test(node.hostname), () => `host name not RFC 1123: ${what()}`);
         if (pool.addressing === "dhcp") {
-          check(node.ip === null && node.mac.startsWith("06:"), () => `DHCP node: ${what()}`);
+          // 06, the pool's slot, then the four bytes of the subnet's network address + index.
+          const id = hexBytes(network + node.index, 4);
+          const want = `06:${hexBytes(pool.slot ?? 0, 1)}:${id}`;
+          check(node.ip === null && node.mac === want, () => `DHCP node (want ${want}): ${what()}`);
           continue;
         }
-        const ip = ipToNumber(node.ip!);
-        check(contains(subnet, ip), () => `outside the subnet: ${what()}`);
+        const ip = toNumber(node.ip!);
+        check(new Address4(node.ip!).isInSubnet(subnet), () => `outside the subnet: ${what()}`);
         check(![network, broadcast, gateway, vip].includes(ip), () => `reserved address: ${what()}`);
-        check(node.mac.startsWith("02:00:"), () => `static MAC prefix: ${what()}`);
+        check(node.mac === `02:00:${hexBytes(ip, 4)}`, () => `static MAC is not 02:00 + the IP: ${what()}`);
         const block = blockOf(plan, pool.role === "server" ? "servers" : `workers-slot${pool.slot ?? 0}`);
         check(ip >= block.first && ip <= block.last, () => `outside its block: ${what()}`);
         check(ip === block.first + node.index - 1, () => `not block base + index − 1: ${what()}`);
@@ -218,7 +261,7 @@ test("addresses, MACs and host names are safe and unique; nodes stay in their bl
 
       // Blocks lie inside the subnet, avoid network/gateway/broadcast and never overlap.
       const ranges = plan.network.blocks
-        .map((b) => [ipToNumber(b.first), ipToNumber(b.last)] as const)
+        .map((b) => [toNumber(b.first), toNumber(b.last)] as const)
         .sort((a, b) => a[0] - b[0]);
       ranges.forEach(([first, last], k) => {
         expect(first).toBeGreaterThan(network);

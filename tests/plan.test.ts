@@ -102,12 +102,13 @@ describe("VLAN, subnet and gateway", () => {
 });
 
 describe("address blocks of a /24 with the default layout", () => {
-  const p = plan();
+  // A function, not a value: planning inside describe() would make every planner mutant static.
+  const p = () => plan();
 
   test("gateway .1, reserved .2–.9, VIP .10, servers .11–.19, four worker slots of 40 from .20, DHCP to .254", () => {
-    expect(p.network.gateway).toBe("10.10.3.1");
-    expect(p.network.vip).toBe("10.10.3.10");
-    expect(p.network.blocks).toEqual([
+    expect(p().network.gateway).toBe("10.10.3.1");
+    expect(p().network.vip).toBe("10.10.3.10");
+    expect(p().network.blocks).toEqual([
       { name: "reserved", first: "10.10.3.2", last: "10.10.3.9", size: 8 },
       { name: "vip", first: "10.10.3.10", last: "10.10.3.10", size: 1 },
       { name: "servers", first: "10.10.3.11", last: "10.10.3.19", size: 9 },
@@ -117,7 +118,7 @@ describe("address blocks of a /24 with the default layout", () => {
       { name: "workers-slot3", first: "10.10.3.140", last: "10.10.3.179", size: 40 },
       { name: "dhcp", first: "10.10.3.180", last: "10.10.3.254", size: 75 },
     ]);
-    expect(p.network.dhcpRange).toEqual({ first: "10.10.3.180", last: "10.10.3.254" });
+    expect(p().network.dhcpRange).toEqual({ first: "10.10.3.180", last: "10.10.3.254" });
   });
 
   test("a custom layout moves the blocks accordingly; no reserved block when reserved is 0", () => {
@@ -153,23 +154,25 @@ describe("address blocks of a /24 with the default layout", () => {
 });
 
 describe("nodes", () => {
-  const p = plan((i) => {
-    i.pools.worker.slot = 0;
-    i.pools.search = { role: "agent", count: 3, slot: 2, cpus: 8, memoryMiB: 32768, diskGiB: 100 };
-    i.pools.burst = {
-      role: "agent",
-      addressing: "dhcp",
-      count: 2,
-      slot: 1,
-      cpus: 8,
-      memoryMiB: 8192,
-      diskGiB: 40,
-    };
-  });
-  const byKey = Object.fromEntries(p.nodes.map((n) => [n.key, n]));
+  // A function, not a value: planning inside describe() would make every planner mutant static.
+  const p = () =>
+    plan((i) => {
+      i.pools.worker.slot = 0;
+      i.pools.search = { role: "agent", count: 3, slot: 2, cpus: 8, memoryMiB: 32768, diskGiB: 100 };
+      i.pools.burst = {
+        role: "agent",
+        addressing: "dhcp",
+        count: 2,
+        slot: 1,
+        cpus: 8,
+        memoryMiB: 8192,
+        diskGiB: 40,
+      };
+    });
+  const byKey = () => Object.fromEntries(p().nodes.map((n) => [n.key, n]));
 
   test("servers first, then pools by name; keys are <pool>-<index>", () => {
-    expect(p.nodes.map((n) => n.key)).toEqual([
+    expect(p().nodes.map((n) => n.key)).toEqual([
       "server-1",
       "server-2",
       "server-3",
@@ -193,7 +196,7 @@ describe("nodes", () => {
     ["burst-1", "cluster3-burst1", null, "06:01:0a:0a:03:01"],
     ["burst-2", "cluster3-burst2", null, "06:01:0a:0a:03:02"],
   ])("%s → %s, %s, %s (address = block base + index − 1)", (key, hostname, ip, mac) => {
-    expect(byKey[key]).toMatchObject({
+    expect(byKey()[key]).toMatchObject({
       hostname,
       fqdn: `${hostname}.legal-ai.dev.lab.example.net`,
       ip,
@@ -202,13 +205,17 @@ describe("nodes", () => {
   });
 
   test("every MAC is locally administered unicast and unique", () => {
-    for (const node of p.nodes) expect(isLocalUnicast(node.mac)).toBe(true);
-    expect(new Set(p.nodes.map((n) => n.mac)).size).toBe(p.nodes.length);
+    for (const node of p().nodes) expect(isLocalUnicast(node.mac)).toBe(true);
+    expect(new Set(p().nodes.map((n) => n.mac)).size).toBe(p().nodes.length);
   });
 
   test("only server 1 is the bootstrap node; roles and sizes come from the pool", () => {
-    expect(p.nodes.filter((n) => n.bootstrap).map((n) => n.key)).toEqual(["server-1"]);
-    expect(byKey["search-2"]).toMatchObject({
+    expect(
+      p()
+        .nodes.filter((n) => n.bootstrap)
+        .map((n) => n.key),
+    ).toEqual(["server-1"]);
+    expect(byKey()["search-2"]).toMatchObject({
       pool: "search",
       index: 2,
       role: "agent",
@@ -238,7 +245,7 @@ describe("nodes", () => {
   });
 
   test("cluster name defaults to the stack name", () => {
-    expect(p.cluster).toEqual({ number: 3, name: STACK });
+    expect(p().cluster).toEqual({ number: 3, name: STACK });
     expect(plan((i) => (i.cluster.name = "rag")).cluster.name).toBe("rag");
   });
 });
@@ -258,14 +265,16 @@ describe("registration address", () => {
 });
 
 describe("DNS", () => {
-  const p = plan((i) => {
-    i.pools.server.count = 1;
-    i.pools.worker.count = 1;
-    i.pools.burst = { role: "agent", addressing: "dhcp", count: 1, cpus: 1, memoryMiB: 1024, diskGiB: 10 };
-  });
+  // A function, not a value: planning inside describe() would make every planner mutant static.
+  const p = () =>
+    plan((i) => {
+      i.pools.server.count = 1;
+      i.pools.worker.count = 1;
+      i.pools.burst = { role: "agent", addressing: "dhcp", count: 1, cpus: 1, memoryMiB: 1024, diskGiB: 10 };
+    });
 
   test("A records for api (the registration address) and every static node, none for DHCP nodes", () => {
-    expect(p.dnsRecords).toEqual([
+    expect(p().dnsRecords).toEqual([
       { name: "api.legal-ai.dev.lab.example.net", type: "A", value: "10.10.3.11" },
       { name: "cluster3-server1.legal-ai.dev.lab.example.net", type: "A", value: "10.10.3.11" },
       { name: "cluster3-worker1.legal-ai.dev.lab.example.net", type: "A", value: "10.10.3.20" },
@@ -273,7 +282,7 @@ describe("DNS", () => {
   });
 
   test("zone-file fragment", () => {
-    expect(p.zoneFile).toBe(
+    expect(p().zoneFile).toBe(
       [
         "; cluster-orchestrator: records for legal-ai.dev.lab.example.net",
         "$ORIGIN legal-ai.dev.lab.example.net.",

@@ -88,7 +88,8 @@ export function planLayout(input: SubnetInput, problems: Problem[]): Layout | nu
     return block;
   };
   const reservedBlock = reserved > 0 ? take("reserved", reserved) : null;
-  const vip = take("vip", 1).first;
+  const vip = next;
+  next += 1;
   const servers = take("servers", serverBlock);
   const slots = Array.from({ length: workerSlots }, (_, k) => take(`workers-slot${k}`, workerSlotSize));
   const broadcast = subnet.network + subnet.size - 1;
@@ -101,16 +102,15 @@ export function planLayout(input: SubnetInput, problems: Problem[]): Layout | nu
   }
   const dhcp = broadcast - next > 0 ? { name: "dhcp", first: next, size: broadcast - next } : null;
 
-  if (input.gateway !== undefined) {
-    const inBlock = [servers, ...slots, ...(dhcp ? [dhcp] : [])].find(
-      (b) => gateway >= b.first && gateway < b.first + b.size,
-    );
-    if (gateway === vip || inBlock) {
-      problems.push({
-        path: ["cluster", "gateway"],
-        message: `${numberToIp(gateway)} falls inside the ${inBlock?.name ?? "vip"} block; pin a gateway in the first addresses of the subnet`,
-      });
-    }
+  // Only a pinned gateway can land here: the derived one is network + 1, before every block.
+  const inBlock = [servers, ...slots, ...(dhcp ? [dhcp] : [])].find(
+    (b) => gateway >= b.first && gateway < b.first + b.size,
+  );
+  if (gateway === vip || inBlock) {
+    problems.push({
+      path: ["cluster", "gateway"],
+      message: `${numberToIp(gateway)} falls inside the ${inBlock?.name ?? "vip"} block; pin a gateway in the first addresses of the subnet`,
+    });
   }
   return { subnet, vlan, gateway, vip, reserved: reservedBlock, servers, workerSlots: slots, dhcp };
 }
@@ -135,7 +135,10 @@ function deriveSubnet(input: SubnetInput, problems: Problem[]): Cidr | null {
   if (input.number >= count) {
     problems.push({
       path: ["cluster", "number"],
-      message: `cluster ${input.number} has no /${input.clusterPrefix} in ${formatCidr(supernet)} (numbers 1–${count - 1} fit)`,
+      message:
+        count > 1
+          ? `cluster ${input.number} has no /${input.clusterPrefix} in ${formatCidr(supernet)} (numbers 1–${count - 1} fit)`
+          : `cluster ${input.number} has no /${input.clusterPrefix} in ${formatCidr(supernet)}: it holds only one, and cluster numbers start at 1; use a longer network.clusterPrefix`,
     });
     return null;
   }
