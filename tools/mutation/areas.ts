@@ -70,10 +70,19 @@ export const AREAS: Record<string, Area> = {
     },
   },
   /** Issue 11: the management stack, the Rancher registration and the kubeconfig access. */
-  rancher: one(
-    ["components/rancher/**/*.ts", "components/management/**/*.ts", "components/access/**/*.ts"],
-    ["tests/rancher*.test.ts", "tests/management*.test.ts"],
-  ),
+  rancher: {
+    groups: {
+      /**
+       * The pure check of the management stack's outputs: the mocked programs run it in their
+       * beforeAll (every mutant static there), its own table-driven tests decide it.
+       */
+      access: { mutate: ["components/management/access.ts"], tests: ["tests/managementAccess.test.ts"] },
+      components: {
+        mutate: ["components/rancher/**/*.ts", "components/management/**/*.ts", "components/access/**/*.ts"],
+        tests: ["tests/rancher*.test.ts", "tests/management*.test.ts"],
+      },
+    },
+  },
   /** The resource components and the program that wires them. */
   resources: one(
     [
