@@ -357,7 +357,7 @@ describe("create, update and diff only record inputs", () => {
   const inputs: DeregistrationInputs = { clusterId: "c-1", timeoutSeconds: 600, rancherUrl: "https://r" };
 
   test("create: the cluster id is the resource's id, the inputs its outputs", async () => {
-    expect(await deregistrationProvider.create!(inputs)).toEqual({ id: "c-1", outs: inputs });
+    expect(await deregistrationProvider.create(inputs)).toEqual({ id: "c-1", outs: inputs });
   });
 
   test("update: the new inputs are the outputs (delete reads them)", async () => {
