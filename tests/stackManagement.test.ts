@@ -144,10 +144,10 @@ describe("the management stack's identities are unique across environments, in b
     ]);
   });
 
-  test("only the host name shared: only that problem", () => {
-    expect(
-      problemsOf(mgmt({ hosts: ["a", "shared", "b"] }), [user({ hosts: ["shared", "b"] })]).map(([k]) => k),
-    ).toEqual([key("cluster.hostnamePattern")]);
+  test("only host names shared: only that problem, listing each in the management stack's order", () => {
+    expect(problemsOf(mgmt({ hosts: ["a", "shared", "b"] }), [user({ hosts: ["b", "shared"] })])).toEqual([
+      [key("cluster.hostnamePattern"), "host name(s) shared, b also used by stack legal-ai-dev"],
+    ]);
   });
 
   test("only the number shared: only that problem", () => {
@@ -156,8 +156,9 @@ describe("the management stack's identities are unique across environments, in b
     ]);
   });
 
-  test("the same environment is left to the ordinary collision check", () => {
+  test("the same environment is left to the ordinary collision check, in both directions", () => {
     expect(checkManagement(mgmt(), [user({ ...clash, environment: "prod" }, "legal-ai-prod")])).toEqual([]);
+    expect(checkManagement(user({ ...clash, environment: "prod" }, "legal-ai-prod"), [mgmt()])).toEqual([]);
   });
 
   test("two ordinary stacks of different environments may share numbers and names", () => {
