@@ -33,6 +33,11 @@ describe("removing the cluster from Rancher (the deregistration's delete, agains
       if (getsBeforeGone-- > 0) return void res.writeHead(200).end('{"state":"removing"}');
       res.writeHead(forbiddenWhenGone ? 403 : 404).end();
     });
+    // One connection per request: a kept-alive socket the server closes after its idle timeout
+    // (5 s) while fetch reuses it ends a test with ECONNRESET on a loaded machine.
+    server.prependListener("request", (_req: http.IncomingMessage, res: http.ServerResponse) => {
+      res.setHeader("Connection", "close");
+    });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   });
@@ -177,6 +182,11 @@ describe("the delete's answers and credentials (a scripted loopback Rancher)", (
         accept: req.headers.accept ?? "",
       });
       res.writeHead(script.length > 1 ? script.shift()! : script[0]!).end();
+    });
+    // One connection per request: a kept-alive socket the server closes after its idle timeout
+    // (5 s) while fetch reuses it ends a test with ECONNRESET on a loaded machine.
+    server.prependListener("request", (_req: http.IncomingMessage, res: http.ServerResponse) => {
+      res.setHeader("Connection", "close");
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
