@@ -92,7 +92,9 @@ describe("RancherRegistration", () => {
       expect(cluster.parent).toBe(r.component.urn);
       expect(cluster.inputs).toEqual({
         name: "cluster3",
-        // ClusterV2 takes no description (@pulumi/rancher2 clusterV2.js copies no such input).
+        // ClusterV2 takes no description (@pulumi/rancher2 clusterV2.js copies no such input):
+        // Rancher shows this annotation instead (rancher/terraform-provider-rancher2#965).
+        annotations: { "field.cattle.io/description": "legal-ai dev" },
         labels: { env: "dev" },
         kubernetesVersion: "v1.34.2+rke2r1",
         rkeConfig: { machineGlobalConfig: "cni: canal\n" },
