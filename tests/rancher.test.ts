@@ -1,14 +1,13 @@
 /**
  * The RKE2 + Rancher wiring of the whole program under mocks: secrets end to end, the
  * dependency graph (parallel VMs, sync after the VMs, teardown order), each registration mode,
- * and what a version bump or a Rancher change does to the VMs (nothing).
+ * and what a version bump or a Rancher change does to the VMs (nothing). The deregistration's delete
+ * against a loopback Rancher is in rancherDeregistration.test.ts.
  */
 import * as fs from "fs";
-import * as http from "http";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
-import { deregistrationProvider } from "../components/rancher/deregistration";
 import type { RecordedResource } from "../render/mocks";
 import { byType, copyProjectConfig, runInMocks, secretValue, type ProgramRun } from "./helpers/program";
 
@@ -247,157 +246,5 @@ describe("other modes", () => {
     await expect(runInMocks("healthcare-prod", dir)).rejects.toThrow(
       "cluster-orchestrator:kubeconfig.source (stacks/Pulumi.healthcare-prod.yaml): rancher.mode is none",
     );
-  });
-});
-
-describe("removing the cluster from Rancher (the deregistration's delete, against a loopback Rancher)", () => {
-  let server: http.Server;
-  let base = "";
-  const calls: string[] = [];
-  let getsBeforeGone = 0;
-  let refuse = false;
-  // After an accepted DELETE, a token scoped to the cluster gets 403 instead of 404.
-  let forbiddenWhenGone = false;
-  beforeAll(async () => {
-    server = http.createServer((req, res) => {
-      calls.push(`${req.method} ${req.url} ${req.headers.authorization ?? ""}`);
-      if (refuse) return void res.writeHead(500).end();
-      if (req.method === "DELETE") return void res.writeHead(200).end("{}");
-      if (getsBeforeGone-- > 0) return void res.writeHead(200).end('{"state":"removing"}');
-      res.writeHead(forbiddenWhenGone ? 403 : 404).end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  });
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  const env = (vars: Record<string, string | undefined>) => {
-    const saved = { ...process.env };
-    Object.assign(process.env, vars);
-    for (const [k, v] of Object.entries(vars)) if (v === undefined) delete process.env[k];
-    return () => {
-      process.env = saved;
-    };
-  };
-  const remove = (id: string) =>
-    deregistrationProvider.delete!(id, { clusterId: id, timeoutSeconds: 5, pollMs: 10 });
-
-  test("asks Rancher to delete the cluster with the token, then waits until Rancher answers 404", async () => {
-    const restore = env({ RANCHER_URL: base, RANCHER_TOKEN_KEY: "token-abc", CO_RANCHER_ALLOW_HTTP: "true" });
-    try {
-      calls.length = 0;
-      getsBeforeGone = 2;
-      await remove("c-abc12");
-      expect(calls).toEqual([
-        "DELETE /v3/clusters/c-abc12 Bearer token-abc",
-        "GET /v3/clusters/c-abc12 Bearer token-abc",
-        "GET /v3/clusters/c-abc12 Bearer token-abc",
-        "GET /v3/clusters/c-abc12 Bearer token-abc",
-      ]);
-    } finally {
-      restore();
-    }
-  });
-
-  // The rancher2 provider drops any path from its URL (rancher/terraform-provider-rancher2
-  // rancher2/util.go NormalizeURL at v13.1.4: u.Path = ""), so RANCHER_URL=https://host/v3 works
-  // for `pulumi up`. Appending /v3 to it would ask for /v3/v3/clusters/<id>, which Rancher answers
-  // 404: read as "already gone", the VMs would go while the cluster is still in Rancher.
-  test("RANCHER_URL with a path (/v3, as the provider accepts it) still reaches /v3/clusters/<id>", async () => {
-    for (const suffix of ["/v3", "/v3/", "/dashboard/"]) {
-      const restore = env({
-        RANCHER_URL: base + suffix,
-        RANCHER_TOKEN_KEY: "t",
-        CO_RANCHER_ALLOW_HTTP: "true",
-      });
-      try {
-        calls.length = 0;
-        getsBeforeGone = 1;
-        await remove("c-p1");
-        expect(calls.map((c) => c.split(" ").slice(0, 2).join(" "))).toEqual([
-          "DELETE /v3/clusters/c-p1",
-          "GET /v3/clusters/c-p1",
-          "GET /v3/clusters/c-p1",
-        ]);
-      } finally {
-        restore();
-      }
-    }
-  });
-
-  // rancher2 resource_rancher2_cluster.go clusterStateRefreshFunc (v13.1.4): once the delete was
-  // accepted, 403 on the cluster means removed (a user without the list right loses sight of it).
-  test("403 while waiting, after an accepted DELETE, means removed (as the rancher2 provider reads it)", async () => {
-    const restore = env({ RANCHER_URL: base, RANCHER_TOKEN_KEY: "t", CO_RANCHER_ALLOW_HTTP: "true" });
-    forbiddenWhenGone = true;
-    try {
-      getsBeforeGone = 1;
-      await expect(remove("c-f1")).resolves.toBeUndefined();
-    } finally {
-      forbiddenWhenGone = false;
-      restore();
-    }
-  });
-
-  test("an unreachable Rancher stops the destroy with a message naming Rancher, never the token", async () => {
-    const closed = http.createServer();
-    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
-    const port = (closed.address() as { port: number }).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const restore = env({
-      RANCHER_URL: `http://127.0.0.1:${port}`,
-      RANCHER_TOKEN_KEY: "token-secret-xyz",
-      CO_RANCHER_ALLOW_HTTP: "true",
-    });
-    try {
-      const error = await remove("c-u1").then(
-        () => new Error("resolved"),
-        (e: unknown) => e as Error,
-      );
-      expect(error.message).toMatch(/cannot reach Rancher at http:\/\/127\.0\.0\.1:\d+.*VMs are kept/);
-      expect(error.message).not.toContain("token-secret-xyz");
-    } finally {
-      restore();
-    }
-  });
-
-  // Pulumi stores the dynamic provider's serialized code in state (with every value it captures).
-  // The token must reach delete() only from the destroy's environment, never through state.
-  test("the provider as serialized into state carries no token and no secret", async () => {
-    const restore = env({ RANCHER_TOKEN_KEY: "token-in-env-only", RANCHER_URL: "https://rancher.example" });
-    try {
-      const serialized = await pulumi.runtime.serializeFunction(() => deregistrationProvider, {
-        allowSecrets: false,
-      });
-      expect(serialized.containsSecrets).toBe(false);
-      expect(serialized.text).not.toContain("token-in-env-only");
-      expect(serialized.text).not.toContain("rancher.example");
-      expect(serialized.text).toContain("process.env.RANCHER_TOKEN_KEY");
-    } finally {
-      restore();
-    }
-  });
-
-  test("an input change is an update, never a replacement (a replacement's delete would remove the live cluster)", async () => {
-    const olds = { clusterId: "c-1", timeoutSeconds: 600 };
-    const result = await deregistrationProvider.diff!("c-1", olds, { clusterId: "c-2", timeoutSeconds: 900 });
-    expect(result).toMatchObject({ changes: true, replaces: [] });
-    expect(await deregistrationProvider.diff!("c-1", olds, { ...olds })).toMatchObject({ changes: false });
-  });
-
-  test("a refusal stops the destroy before the VMs go; so do missing credentials and a plain-http URL", async () => {
-    let restore = env({ RANCHER_URL: base, RANCHER_TOKEN_KEY: "t", CO_RANCHER_ALLOW_HTTP: "true" });
-    refuse = true;
-    try {
-      await expect(remove("c-x")).rejects.toThrow(/refused.*HTTP 500/);
-    } finally {
-      refuse = false;
-      restore();
-    }
-    restore = env({ RANCHER_URL: base, RANCHER_TOKEN_KEY: "t", CO_RANCHER_ALLOW_HTTP: undefined });
-    await expect(remove("c-x")).rejects.toThrow(/RANCHER_URL must be set \(https\)/);
-    restore();
-    restore = env({ RANCHER_URL: "https://rancher.example", RANCHER_TOKEN_KEY: undefined });
-    await expect(remove("c-x")).rejects.toThrow(/RANCHER_TOKEN_KEY/);
-    restore();
   });
 });

@@ -54,10 +54,14 @@ export class RancherRegistration extends pulumi.ComponentResource {
       this.nodeCommand = pulumi.output(null);
       this.resource = cluster;
     } else if (args.mode === "custom") {
+      // ClusterV2 has no description argument; Rancher reads a provisioning cluster's from this
+      // annotation (rancher/terraform-provider-rancher2#965).
       const cluster = new rancher2.ClusterV2(
         `${name}-cluster`,
         {
-          ...common,
+          name: args.clusterName,
+          labels: args.labels,
+          annotations: { "field.cattle.io/description": args.description },
           kubernetesVersion: args.kubernetesVersion,
           ...(args.machineGlobalConfig !== undefined
             ? { rkeConfig: { machineGlobalConfig: args.machineGlobalConfig } }

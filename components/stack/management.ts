@@ -1,7 +1,7 @@
 /**
  * Cross-stack checks for the management stack (docs/rancher.md). It serves every environment, so
  * its cluster number and host names must be unique across all of them (the ordinary checks in
- * components/config/collisions.ts compare numbers and names within one environment only; VLANs,
+ * components/stack/collisions.ts compare numbers and names within one environment only; VLANs,
  * subnets and MACs are already compared per XO pool). A stack naming a management stack must name
  * one that exists in stacks/ and is one; a management stack itself registers nowhere.
  */

@@ -63,12 +63,34 @@ export const AREAS: Record<string, Area> = {
   rke2: one(["components/rke2/**/*.ts"], ["tests/rke2*.test.ts"]),
   "cloud-init": one(["cloud-init/**/*.ts"], ["tests/cloudInit*.test.ts", "tests/rke2Bootstrap.test.ts"]),
   workloads: one(["components/workloads/**/*.ts"], ["tests/workloads*.test.ts"]),
-  stack: one(["components/stack/**/*.ts"], ["tests/stack*.test.ts", "tests/config.test.ts"]),
+  /**
+   * The cross-stack checks are pure functions of loaded stacks: their own fast tests run against
+   * them. The loader runs under the whole config suite, whose describe bodies load the real stacks
+   * (every loader mutant is static there).
+   */
+  stack: {
+    groups: {
+      checks: {
+        mutate: ["components/stack/collisions.ts", "components/stack/management.ts"],
+        tests: ["tests/stack*.test.ts"],
+      },
+      load: { mutate: ["components/stack/**/*.ts"], tests: ["tests/stack*.test.ts", "tests/config.test.ts"] },
+    },
+  },
   /** Issue 11: the management stack, the Rancher registration and the kubeconfig access. */
-  rancher: one(
-    ["components/rancher/**/*.ts", "components/management/**/*.ts", "components/access/**/*.ts"],
-    ["tests/rancher*.test.ts", "tests/management*.test.ts"],
-  ),
+  rancher: {
+    groups: {
+      /**
+       * The pure check of the management stack's outputs: the mocked programs run it in their
+       * beforeAll (every mutant static there), its own table-driven tests decide it.
+       */
+      access: { mutate: ["components/management/access.ts"], tests: ["tests/managementAccess.test.ts"] },
+      components: {
+        mutate: ["components/rancher/**/*.ts", "components/management/**/*.ts", "components/access/**/*.ts"],
+        tests: ["tests/rancher*.test.ts", "tests/management*.test.ts"],
+      },
+    },
+  },
   /** The resource components and the program that wires them. */
   resources: one(
     [
