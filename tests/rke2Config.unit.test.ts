@@ -272,6 +272,24 @@ describe("Rancher's node command (custom mode)", () => {
     });
   });
 
+  test("every character a token, checksum or label may hold passes through unchanged", () => {
+    const value = "Ab9_c~d@e+f,g-h.i:j/k=l";
+    const c = parseRancherNodeCommand(
+      `curl -fL https://r/i.sh|sh -s - --server https://r --token ${value} --label '${value}'`,
+    );
+    expect(c.token).toBe(value);
+    expect(c.labels).toEqual([value]);
+  });
+
+  test.each(["'", '"', "`", "$", "\\", ";", "&", "|"])(
+    "an install URL holding %s is refused before anything runs",
+    (char) => {
+      expect(() =>
+        parseRancherNodeCommand(`curl -fL https://r/i${char}x.sh | sh -s - --server https://r --token t`),
+      ).toThrow("unexpected shape");
+    },
+  );
+
   test("curl --insecure is recognised; two labels are both kept", () => {
     const c = parseRancherNodeCommand(
       "curl --insecure -fL https://r/i.sh | sh -s - --server https://r --token t --label a=1 --label 'b=2'",
