@@ -290,6 +290,20 @@ describe("Rancher's node command (custom mode)", () => {
     },
   );
 
+  test("runs of whitespace between any two words are one separator", () => {
+    const c = parseRancherNodeCommand(
+      "sudo  curl  --insecure  -fL  https://r/i.sh  |  sudo  sh  -s  -  --server  https://r  --token  t  --label  a=1",
+    );
+    expect(c).toEqual({
+      installUrl: "https://r/i.sh",
+      insecure: true,
+      server: "https://r",
+      token: "t",
+      caChecksum: null,
+      labels: ["a=1"],
+    });
+  });
+
   test("curl --insecure is recognised; two labels are both kept", () => {
     const c = parseRancherNodeCommand(
       "curl --insecure -fL https://r/i.sh | sh -s - --server https://r --token t --label a=1 --label 'b=2'",
