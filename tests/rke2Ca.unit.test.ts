@@ -6,7 +6,7 @@
  * account tokens).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterCa, CLUSTER_CAS, RKE2_TLS_DIR } from "../components/rke2/clusterCa";
+import { ClusterCa, CLUSTER_CAS, RKE2_TLS_DIR, type CaMaterial } from "../components/rke2/clusterCa";
 
 interface Created {
   type: string;
@@ -34,10 +34,10 @@ beforeAll(() => {
   );
 });
 
-const resolve = <T>(o: pulumi.Output<T>) =>
-  new Promise<{ value: T; secret: boolean }>((ok) =>
-    pulumi.all([o, pulumi.isSecret(o)]).apply(([value, secret]) => ok({ value, secret })),
-  );
+const resolve = (o: pulumi.Output<CaMaterial>) =>
+  new Promise<{ value: CaMaterial; secret: boolean }>((ok) => {
+    void pulumi.isSecret(o).then((secret) => o.apply((value) => ok({ value, secret })));
+  });
 
 test("one ECDSA P-256 key and a ten-year signing CA per RKE2 CA, plus an RSA service key; material secret", async () => {
   created.length = 0;
