@@ -53,7 +53,18 @@ export const AREAS: Record<string, Area> = {
     },
   },
   rke2: one(["components/rke2/**/*.ts"], ["tests/rke2*.test.ts"]),
-  "cloud-init": one(["cloud-init/**/*.ts"], ["tests/cloudInit*.test.ts", "tests/rke2Bootstrap.test.ts"]),
+  "cloud-init": {
+    groups: {
+      // The co-include inlining: both delivered scripts' tests read what it produces.
+      scripts: {
+        mutate: ["cloud-init/scripts.ts"],
+        tests: ["tests/cloudInit*.test.ts", "tests/rke2Bootstrap.test.ts"],
+      },
+      // The renderers: the boot-script sandboxes of rke2Bootstrap.test.ts cannot kill their mutants
+      // (they run the delivered script only), yet cost minutes per static mutant.
+      renderers: { mutate: ["cloud-init/**/*.ts"], tests: ["tests/cloudInit*.test.ts"] },
+    },
+  },
   workloads: one(["components/workloads/**/*.ts"], ["tests/workloads*.test.ts"]),
   stack: one(["components/stack/**/*.ts"], ["tests/stack*.test.ts", "tests/config.test.ts"]),
   /** Issue 11: the management stack, the Rancher registration and the kubeconfig access. */
