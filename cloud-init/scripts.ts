@@ -18,14 +18,9 @@ const cache = new Map<ScriptName, string>();
 export function readScript(name: ScriptName): string {
   let text = cache.get(name);
   if (text === undefined) {
+    // A missing shared file fails here with fs's ENOENT error, which names its full path.
     const read = (file: string): string => fs.readFileSync(path.join(SCRIPTS_DIR, file), "utf8");
-    text = inlineIncludes(name, read(name), (lib) => {
-      try {
-        return read(lib);
-      } catch (error) {
-        throw new Error(`${name}: co-include of ${lib}: ${(error as Error).message}`);
-      }
-    });
+    text = inlineIncludes(name, read(name), read);
     cache.set(name, text);
   }
   return text;
