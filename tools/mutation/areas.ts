@@ -55,13 +55,12 @@ export const AREAS: Record<string, Area> = {
   rke2: one(["components/rke2/**/*.ts"], ["tests/rke2*.test.ts"]),
   "cloud-init": {
     groups: {
-      // The co-include inlining: both delivered scripts' tests read what it produces.
-      scripts: {
-        mutate: ["cloud-init/scripts.ts"],
-        tests: ["tests/cloudInit*.test.ts", "tests/rke2Bootstrap.test.ts"],
-      },
-      // The renderers: the boot-script sandboxes of rke2Bootstrap.test.ts cannot kill their mutants
-      // (they run the delivered script only), yet cost minutes per static mutant.
+      // The co-include inlining, against its own tests only: every other suite reads the scripts at
+      // import (a static mutant runs them all, minutes each); the script sandboxes (rke2 area) test
+      // what the scripts do, cloudInitScripts.test.ts what the inlining delivers.
+      scripts: { mutate: ["cloud-init/scripts.ts"], tests: ["tests/cloudInitScripts*.test.ts"] },
+      // The renderers: rke2Bootstrap.test.ts runs the delivered bootstrap script only, so it cannot
+      // kill their mutants, yet would cost minutes per static mutant.
       renderers: { mutate: ["cloud-init/**/*.ts"], tests: ["tests/cloudInit*.test.ts"] },
     },
   },
