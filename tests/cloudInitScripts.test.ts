@@ -79,6 +79,7 @@ describe("inlineIncludes", () => {
     ["a path outside lib/", "# co-include: lib/../secret.sh"],
     ["trailing text", "# co-include: lib/log.sh # note"],
     ["no space", "# co-include:lib/log.sh"],
+    ["a valid marker after other text", "# co-include: see # co-include: lib/log.sh"],
   ])("refuses a malformed marker (%s), naming the script and the line", (_name, line) => {
     const fake = libs({ "lib/log.sh": "x=1" });
     expect(() => inlineIncludes("prep.sh", `set -e\n${line}\n`, fake.read)).toThrow(
