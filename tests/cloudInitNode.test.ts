@@ -113,6 +113,12 @@ describe("nodeUserData", () => {
       CO_NODE_POOL: "server",
     });
     expect(plan.cluster.name).not.toBe("");
+    // No caller files: the node's own three, nothing else.
+    expect(config.write_files.map((f) => f.path)).toEqual([
+      "/etc/cluster-orchestrator/node.env",
+      "/usr/local/sbin/co-prepare-node.sh",
+      "/etc/systemd/system/co-bootstrap.service",
+    ]);
   });
 
   it("an agent with a data disk: the disk XO attaches second, mounted over /var/lib/rancher", () => {
