@@ -113,8 +113,8 @@ describe("nodeUserData", () => {
       CO_NODE_POOL: "server",
     });
     expect(plan.cluster.name).not.toBe("");
-    // No caller files: the node's own three, nothing else.
-    expect(config.write_files.map((f) => f.path)).toEqual([
+    // No caller files: the node's own three, nothing else (toStrictEqual: toEqual skips undefined items).
+    expect(config.write_files.map((f) => f.path)).toStrictEqual([
       "/etc/cluster-orchestrator/node.env",
       "/usr/local/sbin/co-prepare-node.sh",
       "/etc/systemd/system/co-bootstrap.service",
