@@ -74,7 +74,17 @@ export const AREAS: Record<string, Area> = {
         "the config.yaml names RKE2 documents (the role configs' types); a mutant only blanks a name, and the names a config emits are checked against it",
     },
   },
-  "cloud-init": one(["cloud-init/**/*.ts"], ["tests/cloudInit*.test.ts", "tests/rke2Bootstrap.test.ts"]),
+  "cloud-init": {
+    groups: {
+      // The co-include inlining, against its own tests only: every other suite reads the scripts at
+      // import (a static mutant runs them all, minutes each); the script sandboxes (rke2 area) test
+      // what the scripts do, cloudInitScripts.test.ts what the inlining delivers.
+      scripts: { mutate: ["cloud-init/scripts.ts"], tests: ["tests/cloudInitScripts*.test.ts"] },
+      // The renderers: rke2Bootstrap.test.ts runs the delivered bootstrap script only, so it cannot
+      // kill their mutants, yet would cost minutes per static mutant.
+      renderers: { mutate: ["cloud-init/**/*.ts"], tests: ["tests/cloudInit*.test.ts"] },
+    },
+  },
   workloads: one(["components/workloads/**/*.ts"], ["tests/workloads*.test.ts"]),
   /**
    * The cross-stack checks are pure functions of loaded stacks: their own fast tests run against
