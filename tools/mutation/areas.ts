@@ -30,7 +30,10 @@ export const AREAS: Record<string, Area> = {
   lib: one(["components/lib/**/*.ts"], ["tests/lib*.test.ts"]),
   config: {
     groups: {
-      engine: { mutate: ["components/config/engine.ts"], tests: ["tests/engineConfig.test.ts"] },
+      engine: {
+        mutate: ["components/config/engine.ts"],
+        tests: ["tests/engineConfig.test.ts", "tests/configSources*.test.ts"],
+      },
       reference: { mutate: ["components/config/reference.ts"], tests: ["tests/configReference.test.ts"] },
       // Key and label syntax: its own tests generate real keys (seconds), which the schema's static
       // mutants need not pay for.
@@ -42,7 +45,7 @@ export const AREAS: Record<string, Area> = {
       schema: { mutate: ["components/config/schema.ts"], tests: ["tests/configFormats*.test.ts"] },
       layers: {
         mutate: ["components/config/**/*.ts"],
-        tests: ["tests/config.test.ts", "tests/configFormats*.test.ts"],
+        tests: ["tests/config.test.ts", "tests/configFormats*.test.ts", "tests/configSources*.test.ts"],
       },
     },
     skip: {
