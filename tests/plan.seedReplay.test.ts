@@ -77,9 +77,19 @@ test("every bad replay setting is reported at once", () => {
   );
 });
 
+test("the replay command's -t matches the failed test's name literally (jest reads it as a regex)", () => {
+  // A name with regex syntax, like capacity.test.ts's "… balanced (±1 per host)": unescaped, the
+  // parentheses became a group, the pattern matched no test and the replay ran nothing.
+  const name = "the estate fit (any host count) [x] + a.b? $1 ^c|d {2} \\ *";
+  const command = replayCommand(3, "0", "tests/x.test.ts", name);
+  const quoted = /-t '((?:[^']|'\\'')*)'$/.exec(command)![1]!.replace(/'\\''/g, "'");
+  expect(new RegExp(quoted).test(name)).toBe(true);
+  expect(new RegExp(quoted).test(name.replace("(", ""))).toBe(false);
+});
+
 test("the replay command quotes what a shell would otherwise split or expand", () => {
   expect(replayCommand(-5, "1:0", "tests/a b.test.ts", "it's $HOME")).toBe(
-    `FC_SEED=-5 FC_PATH='1:0' npx jest 'tests/a b.test.ts' -t 'it'\\''s $HOME'`,
+    `FC_SEED=-5 FC_PATH='1:0' npx jest 'tests/a b.test.ts' -t 'it'\\''s \\$HOME'`,
   );
   expect(replayCommand(9, "2")).toBe("FC_SEED=9 FC_PATH='2' npx jest <test file>");
 });
