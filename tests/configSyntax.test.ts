@@ -5,6 +5,7 @@
  */
 import { generateKeyPairSync } from "crypto";
 import fc from "fast-check";
+import { runs } from "./helpers/properties";
 import * as sshpk from "sshpk";
 import { labelKeyProblem, labelValueProblem, taintProblem } from "../components/config/kubeSyntax";
 import { sshKeyProblem } from "../components/config/sshKey";
@@ -81,7 +82,7 @@ test("real ed25519, ECDSA and RSA-2048 keys pass; a placeholder, a short RSA and
     fc.property(fc.integer({ min: 20, max: body!.length - 2 }), (cut) => {
       expect(sshKeyProblem(`${type} ${body!.slice(0, cut)}`)).not.toBeNull();
     }),
-    { numRuns: 30 },
+    runs(30),
   );
 });
 

@@ -5,6 +5,7 @@
  * `fc.assert(..., { seed, path })`.
  */
 import fc from "fast-check";
+import { runs } from "./helpers/properties";
 import {
   contains,
   formatCidr,
@@ -70,9 +71,7 @@ describe("isIpv4 and isCidr", () => {
   test("agree with the oracle on near-addresses", () => {
     fc.assert(
       fc.property(nearAddress, (text) => expect([text, isIpv4(text)]).toEqual([text, ipv4Oracle(text)])),
-      {
-        numRuns: 2000,
-      },
+      runs(2000),
     );
   });
 
@@ -82,7 +81,7 @@ describe("isIpv4 and isCidr", () => {
         const text = `${ip}/${prefix}${extra}`;
         expect([text, isCidr(text)]).toEqual([text, cidrOracle(text)]);
       }),
-      { numRuns: 2000 },
+      runs(2000),
     );
   });
 
