@@ -487,6 +487,11 @@ describe("redaction", () => {
     [String.raw`{"password":"ab\"cd","user":"u"}`, '{"password":"[secret]","user":"u"}'],
     [String.raw`token: "a\" e f" rest`, 'token: "[secret]" rest'],
     [String.raw`secret: "x\\"`, 'secret: "[secret]"'],
+    // A single quote inside single quotes: YAML doubles it, a POSIX shell closes, escapes and
+    // reopens ('\'') — the way this program quotes for the shell (before the fix, "s b" was printed).
+    ["passphrase: 'a''s b' next", "passphrase: '[secret]' next"],
+    [String.raw`PASSWORD='a'\''s b' next`, "PASSWORD='[secret]' next"],
+    ["password: '', user: 'u'", "password: '[secret]', user: 'u'"],
     ['{"apiKey": "k-123", "name": "web"}', '{"apiKey": "[secret]", "name": "web"}'],
     ["api_key=zzz,next=1", "api_key=[secret],next=1"],
     ["secret_key=q", "secret_key=[secret]"],
