@@ -32,10 +32,14 @@ const SECRET_NAME = String.raw`[A-Za-z0-9_.-]*(?:password|passwd|passphrase|toke
 /**
  * `NAME=value`, `name: value`, `"name": "value"`, `name: 'two words'`, `--name value`: a quoted
  * value up to its closing quote (a passphrase may hold spaces), otherwise up to whitespace, a
- * quote or a comma (an unclosed quote is kept and the rest redacted the same way).
+ * quote or a comma (an unclosed quote is kept and the rest redacted the same way). Inside double
+ * quotes a backslash escapes the next character, as in JSON (RFC 8259 §7) and YAML's
+ * double-quoted style, so `"ab\"cd"` is one value, not `"ab\"` followed by `cd"`. Inside single
+ * quotes `''` (YAML's escape) and `'\''` (a POSIX shell's, as this program quotes values for the
+ * nodes' scripts) stay inside the value.
  */
 const NAMED = new RegExp(
-  String.raw`(\b${SECRET_NAME}["']?\s*[:=]\s*|--${SECRET_NAME}\s+)("[^"\n]*"|'[^'\n]*'|["']?[^\s"',]+)`,
+  String.raw`(\b${SECRET_NAME}["']?\s*[:=]\s*|--${SECRET_NAME}\s+)("(?:\\.|[^"\\\n])*"|'(?:[^'\n]|''|'\\'')*'|["']?[^\s"',]+)`,
   "gi",
 );
 /** RKE2's secure token format, wherever it appears. */

@@ -482,6 +482,16 @@ describe("redaction", () => {
     ['{"token":"a b","user":"c d"}', '{"token":"[secret]","user":"c d"}'],
     // An unclosed quote: the first word is redacted as before.
     ["password='abc", "password='[secret]"],
+    // JSON and YAML double-quoted strings escape a quote with a backslash: the value runs to the
+    // closing quote, not the escaped one (before the fix, `cd` and `e f` were printed).
+    [String.raw`{"password":"ab\"cd","user":"u"}`, '{"password":"[secret]","user":"u"}'],
+    [String.raw`token: "a\" e f" rest`, 'token: "[secret]" rest'],
+    [String.raw`secret: "x\\"`, 'secret: "[secret]"'],
+    // A single quote inside single quotes: YAML doubles it, a POSIX shell closes, escapes and
+    // reopens ('\'') — the way this program quotes for the shell (before the fix, "s b" was printed).
+    ["passphrase: 'a''s b' next", "passphrase: '[secret]' next"],
+    [String.raw`PASSWORD='a'\''s b' next`, "PASSWORD='[secret]' next"],
+    ["password: '', user: 'u'", "password: '[secret]', user: 'u'"],
     ['{"apiKey": "k-123", "name": "web"}', '{"apiKey": "[secret]", "name": "web"}'],
     ["api_key=zzz,next=1", "api_key=[secret],next=1"],
     ["secret_key=q", "secret_key=[secret]"],

@@ -3,6 +3,8 @@
  * property names the command that replays it, and that seed and path replay the same case.
  */
 import fc from "fast-check";
+import * as fs from "fs";
+import * as path from "path";
 import { replayCommand, replaySettings, type PropertyEnv } from "./helpers/properties";
 
 /** The error fc.assert throws for `property` (fails the test when it does not throw). */
@@ -77,9 +79,33 @@ test("every bad replay setting is reported at once", () => {
   );
 });
 
+test("the replay command's -t matches the failed test's name literally (jest reads it as a regex)", () => {
+  // A name with regex syntax, like capacity.test.ts's "… balanced (±1 per host)": unescaped, the
+  // parentheses became a group, the pattern matched no test and the replay ran nothing.
+  const name = "the estate fit (any host count) [x] + a.b? $1 ^c|d {2} \\ *";
+  const command = replayCommand(3, "0", "tests/x.test.ts", name);
+  const quoted = /-t '((?:[^']|'\\'')*)'$/.exec(command)![1]!.replace(/'\\''/g, "'");
+  expect(new RegExp(quoted).test(name)).toBe(true);
+  expect(new RegExp(quoted).test(name.replace("(", ""))).toBe(false);
+});
+
 test("the replay command quotes what a shell would otherwise split or expand", () => {
   expect(replayCommand(-5, "1:0", "tests/a b.test.ts", "it's $HOME")).toBe(
-    `FC_SEED=-5 FC_PATH='1:0' npx jest 'tests/a b.test.ts' -t 'it'\\''s $HOME'`,
+    `FC_SEED=-5 FC_PATH='1:0' npx jest 'tests/a b.test.ts' -t 'it'\\''s \\$HOME'`,
   );
   expect(replayCommand(9, "2")).toBe("FC_SEED=9 FC_PATH='2' npx jest <test file>");
+});
+
+test("every other test file takes its run counts from runs(n), so FC_NUM_RUNS reaches every property", () => {
+  // fast-check lets a per-assert numRuns win over the global one (docs/development.md).
+  const literal = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) return literal(file);
+      // This file asserts fast-check's own behaviour; the helper is where runs(n) is defined.
+      const own = [__filename, path.join(__dirname, "helpers", "properties.ts")];
+      if (!file.endsWith(".ts") || own.includes(file)) return [];
+      return /\bnumRuns\s*:/.test(fs.readFileSync(file, "utf8")) ? [path.relative(__dirname, file)] : [];
+    });
+  expect(literal(__dirname)).toEqual([]);
 });

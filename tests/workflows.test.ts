@@ -254,6 +254,15 @@ describe("mutation (issue 15)", () => {
     expect(upload?.with?.path).toBe("reports/mutation/${{ matrix.area }}");
   });
 
+  test("a run started by hand waits for the weekly run in progress instead of cancelling it", () => {
+    // Each run takes hours; cancel-in-progress would throw away the week's scores and reports.
+    // With false, GitHub queues one pending run of the group and starts it when the first ends.
+    expect((mutation() as unknown as { concurrency: unknown }).concurrency).toEqual({
+      group: "mutation",
+      "cancel-in-progress": false,
+    });
+  });
+
   test("no secret, and the matrix value reaches the shell only through the environment", () => {
     expect(JSON.stringify(job())).not.toMatch(/secrets\./);
     for (const step of job().steps ?? []) {

@@ -58,7 +58,10 @@ export function replaySettings(env: PropertyEnv): Replay {
 export function replayCommand(seed: number, path: string, testPath?: string, testName?: string): string {
   const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
   const file = testPath === undefined ? "<test file>" : quote(testPath);
-  const name = testName === undefined ? "" : ` -t ${quote(testName)}`;
+  // jest's -t (--testNamePattern) is a regular expression (https://jestjs.io/docs/cli): a name's
+  // parentheses, brackets or `+` would otherwise match some other text, or no test at all.
+  const pattern = testName?.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
+  const name = pattern === undefined ? "" : ` -t ${quote(pattern)}`;
   return `FC_SEED=${seed} FC_PATH=${quote(path)} npx jest ${file}${name}`;
 }
 
