@@ -7,6 +7,7 @@
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { PROJECT_ROOT } from "../../components/config/root";
 import { AREAS, areaFiles, matchesGlob, type GroupFiles } from "./areas";
@@ -27,7 +28,8 @@ interface Options {
 }
 
 function options(args: string[]): Options {
-  const found: Options = { incremental: false, concurrency: 2 };
+  // One jest process per core: two on this project's CI machine, four on a GitHub-hosted runner.
+  const found: Options = { incremental: false, concurrency: os.availableParallelism() };
   for (let i = 0; i < args.length; i++) {
     const value = args[i + 1];
     if (args[i] === "--group" && value !== undefined) [found.group, i] = [value, i + 1];
@@ -53,7 +55,6 @@ function strykerConfig(out: string, group: GroupFiles, mutate: string[], opts: O
       config: { testMatch: group.tests.map((t) => `<rootDir>/${t}`) },
       enableFindRelatedTests: false,
     },
-    // One jest process per core of the 2-core CI machine unless told otherwise.
     concurrency: opts.concurrency,
     // Beyond Stryker's 5 s: on a busy 2-core machine a slow test file would otherwise count as a
     // "timed out" (detected) mutant that no test caught. A real endless loop still times out.

@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PROJECT_ROOT } from "../../components/config/root";
+import { AREAS } from "./areas";
 
 interface Mutant {
   id: string;
@@ -22,6 +23,7 @@ interface Report {
 export interface Tally {
   detected: number;
   undetected: number;
+  /** NaN when no mutant counts (all ignored or invalid): printed as n/a, never as 100%. */
   score: number;
 }
 
@@ -29,21 +31,25 @@ export function tally(mutants: Mutant[]): Tally {
   const detected = mutants.filter((m) => m.status === "Killed" || m.status === "Timeout").length;
   const undetected = mutants.filter((m) => m.status === "Survived" || m.status === "NoCoverage").length;
   const total = detected + undetected;
-  return { detected, undetected, score: total === 0 ? 100 : (100 * detected) / total };
+  return { detected, undetected, score: total === 0 ? NaN : (100 * detected) / total };
 }
+
+const percent = (score: number) => (Number.isNaN(score) ? "n/a" : `${score.toFixed(1)}%`);
 
 function main(area: string | undefined): number {
   if (area === undefined) {
     console.error("usage: npm run mutation:report -- <area>");
     return 2;
   }
+  if (AREAS[area] === undefined) {
+    console.error(`unknown area "${area}"; areas: ${Object.keys(AREAS).join(", ")}`);
+    return 2;
+  }
   const dir = path.join(PROJECT_ROOT, "reports", "mutation", area);
-  const reports = fs.existsSync(dir)
-    ? fs
-        .readdirSync(dir)
-        .map((group) => path.join(dir, group, "mutation.json"))
-        .filter((f) => fs.existsSync(f))
-    : [];
+  // The area's current groups only: a folder left by a renamed group would count twice.
+  const reports = Object.keys(AREAS[area].groups)
+    .map((group) => path.join(dir, group, "mutation.json"))
+    .filter((f) => fs.existsSync(f));
   if (reports.length === 0) {
     console.error(`no report under ${path.relative(PROJECT_ROOT, dir)}: run npm run mutation -- ${area}`);
     return 2;
@@ -55,7 +61,7 @@ function main(area: string | undefined): number {
   for (const [name, entry] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
     const t = tally(entry.mutants);
     all.push(...entry.mutants);
-    console.log(`${t.score.toFixed(1).padStart(6)}%  ${t.detected}/${t.detected + t.undetected}  ${name}`);
+    console.log(`${percent(t.score).padStart(7)}  ${t.detected}/${t.detected + t.undetected}  ${name}`);
     const lines = entry.source.split("\n");
     for (const m of entry.mutants.filter((x) => x.status === "Survived" || x.status === "NoCoverage")) {
       const line = m.location.start.line;
