@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stacksForChanges } from "../fleet/changedStacks";
-import { main, type FleetDeps } from "../fleet/cli";
+import { main } from "../fleet/cli";
 import { readManagementLinks, runInPhases } from "../fleet/managementOrder";
 import { redactSecrets, secretValues } from "../fleet/redact";
 import type { StackResult } from "../fleet/run";
@@ -20,6 +20,7 @@ import {
   SelectionError,
   type FleetStack,
 } from "../fleet/select";
+import { recordingDeps } from "./helpers/fleetDeps";
 import { envLayer, stackValues, useTempProjects } from "./helpers/fixtures";
 
 const tempProject = useTempProjects();
@@ -151,22 +152,12 @@ describe("changed-stacks: which stacks a path touches", () => {
 
 describe("changed-stacks command", () => {
   function deps(rootDir: string, stdin?: string) {
-    const out: string[] = [];
-    const err: string[] = [];
     let read = 0;
-    const d: FleetDeps = {
-      rootDir,
-      env: {},
-      out: (t) => out.push(t),
-      err: (t) => err.push(t),
-      prompt: { interactive: false, ask: () => Promise.resolve("") },
+    const recorded = recordingDeps(rootDir, {
       runner: () => Promise.reject(new Error("changed-stacks runs no Pulumi")),
-      http: () => () => Promise.reject(new Error("no HTTP")),
-      now: () => new Date(0),
-      logDir: null,
       ...(stdin !== undefined ? { stdin: () => ((read += 1), Promise.resolve(stdin)) } : {}),
-    };
-    return { d, out, err, reads: () => read };
+    });
+    return { ...recorded, reads: () => read };
   }
   const project = () =>
     tempProject({

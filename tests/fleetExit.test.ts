@@ -4,32 +4,13 @@
  * anything else is a bug and must not turn into a quiet exit code. And what main prints is
  * redacted, whichever command printed it.
  */
-import { main, type FleetDeps } from "../fleet/cli";
+import { main } from "../fleet/cli";
+import { recordingDeps } from "./helpers/fleetDeps";
 import { envLayer, stackValues, useTempProjects } from "./helpers/fixtures";
 
 const tempProject = useTempProjects();
 
-function deps(rootDir: string, over: Partial<FleetDeps> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const d: FleetDeps = {
-    rootDir,
-    env: {},
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    prompt: { interactive: false, ask: () => Promise.resolve("") },
-    runner: () => ({
-      preview: () => Promise.resolve({ changes: {} }),
-      up: () => Promise.resolve({ changes: {} }),
-      destroy: () => Promise.resolve({ changes: {} }),
-    }),
-    http: () => () => Promise.reject(new Error("no HTTP")),
-    now: () => new Date(0),
-    logDir: null,
-    ...over,
-  };
-  return { d, out, err };
-}
+const deps = recordingDeps;
 
 const project = () =>
   tempProject({

@@ -3,11 +3,12 @@
  * counts (zero and unknown operations), the error line a summary shows, planned steps, the
  * colour switch, and the --concurrency bounds. The expected values are written out by hand.
  */
-import { main, type FleetDeps } from "../fleet/cli";
+import { main } from "../fleet/cli";
 import { colour, colourEnabled } from "../fleet/colour";
 import { anyFailed, runFleet, type StackResult, type StackRunner } from "../fleet/run";
 import { doneVerb, nameOfUrn, plannedSteps, runningVerb } from "../fleet/steps";
 import { firstErrorLine, formatChanges, formatDuration } from "../fleet/text";
+import { recordingDeps } from "./helpers/fleetDeps";
 
 describe("formatDuration at each unit boundary", () => {
   test.each<[number, string]>([
@@ -198,21 +199,7 @@ describe("run bounds", () => {
     ["1e1", 2],
     [" 2", 2],
   ])("--concurrency %j -> exit %i", async (value, code) => {
-    const deps: FleetDeps = {
-      rootDir: `${__dirname}/..`,
-      env: {},
-      out: () => undefined,
-      err: () => undefined,
-      prompt: { interactive: false, ask: () => Promise.resolve("") },
-      runner: () => ({
-        preview: () => Promise.resolve({ changes: {} }),
-        up: () => Promise.resolve({ changes: {} }),
-        destroy: () => Promise.resolve({ changes: {} }),
-      }),
-      http: () => () => Promise.reject(new Error("no HTTP")),
-      now: () => new Date(0),
-      logDir: null,
-    };
+    const { d: deps } = recordingDeps(`${__dirname}/..`);
     expect(await main(["preview", "legal-ai-dev", "--concurrency", value], deps)).toBe(code);
   });
 });
