@@ -25,7 +25,7 @@ import {
   isRfc1123Label,
   networkName,
 } from "../components/plan/naming";
-import type { Problem } from "../components/plan/problems";
+import { PlanProblems, type Problem } from "../components/plan/problems";
 import { networkSummary, nodeSummary } from "../components/plan/summary";
 import type { NodePlan } from "../components/plan/types";
 import { planCluster } from "../components/plan/clusterPlan";
@@ -393,7 +393,10 @@ describe("what a node and the plan carry from the spec", () => {
 
   test("a DHCP pool without a slot takes slot 0 in its MACs (06:00, then network + index)", () => {
     const burst = planCluster("legal-ai-dev", spec()).nodes.find((n) => n.pool === "burst")!;
-    expect(burst).toMatchObject({ ip: null, mac: "06:00:0a:0a:03:01", labels: {}, dataDiskGiB: null });
+    expect(burst).toMatchObject({ ip: null, mac: "06:00:0a:0a:03:01", dataDiskGiB: null });
+    // toMatchObject takes {} as "any object": without a data disk the labels must be exactly none,
+    // or Longhorn would create its default disk on the node's root disk.
+    expect(burst.labels).toEqual({});
   });
 
   test("the plan names its stack, environment and use case; the network keeps resolvers and MTU", () => {
@@ -401,4 +404,14 @@ describe("what a node and the plan carry from the spec", () => {
     expect([p.stack, p.environment, p.useCase]).toEqual(["legal-ai-dev", "dev", "legal-ai"]);
     expect(p.network).toMatchObject({ resolvers: ["10.10.0.2"], mtu: 9000, prefixLength: 24 });
   });
+});
+
+test("PlanProblems: every problem in one message, each as its key path and text", () => {
+  const error = new PlanProblems([
+    { path: ["cluster", "vlan"], message: "out of range" },
+    { path: ["pools", "worker", "count"], message: "too many" },
+  ]);
+  expect(error.name).toBe("PlanProblems");
+  expect(error.message).toBe("cluster.vlan: out of range; pools.worker.count: too many");
+  expect(error.problems).toHaveLength(2);
 });
