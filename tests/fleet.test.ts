@@ -24,6 +24,7 @@ import {
 } from "../fleet/select";
 import { renderTable } from "../components/lib/table";
 import { firstErrorLine, formatChanges, formatDuration, redactSecrets } from "../fleet/text";
+import { recordingDeps } from "./helpers/fleetDeps";
 import { envLayer, stackValues, useTempProjects } from "./helpers/fixtures";
 
 const REPO = path.resolve(__dirname, "..");
@@ -139,29 +140,17 @@ function harness(
     logDir?: string;
   } = {},
 ): Harness {
-  const out: string[] = [];
-  const err: string[] = [];
   const runner = options.runner ?? new FakeRunner();
   const prompt = options.prompt ?? fakePrompt(false);
   let tick = Date.UTC(2025, 0, 2, 3, 4, 5);
-  return {
-    out,
-    err,
-    runner,
+  const { d, out, err } = recordingDeps(rootDir, {
+    env: options.env ?? {},
     prompt,
-    text: () => [...out, ...err].join("\n"),
-    deps: {
-      rootDir,
-      env: options.env ?? {},
-      out: (t) => out.push(t),
-      err: (t) => err.push(t),
-      prompt,
-      runner: () => runner,
-      http: () => () => Promise.reject(new Error("no HTTP in these tests")),
-      now: () => new Date((tick += 1000)),
-      logDir: options.logDir ?? null,
-    },
-  };
+    runner: () => runner,
+    now: () => new Date((tick += 1000)),
+    logDir: options.logDir ?? null,
+  });
+  return { out, err, runner, prompt, text: () => [...out, ...err].join("\n"), deps: d };
 }
 
 /** dev, staging and prod stacks of two use cases, with critical markers set in different ways. */

@@ -18,6 +18,7 @@ import { advance, counter, type StackProgress } from "../fleet/progress";
 import type { RunnerOptions, RunOutcome, StackRunner } from "../fleet/run";
 import type { Action } from "../fleet/select";
 import { stepOf, type StepEvent } from "../fleet/steps";
+import { recordingDeps } from "./helpers/fleetDeps";
 import { envLayer, stackValues, useTempProjects } from "./helpers/fixtures";
 
 const REPO = path.resolve(__dirname, "..");
@@ -92,8 +93,6 @@ function harness(
     stdin?: string;
   } = {},
 ): Harness {
-  const out: string[] = [];
-  const err: string[] = [];
   const raw: string[] = [];
   const questions: string[] = [];
   const callsAtQuestion: string[][] = [];
@@ -108,6 +107,16 @@ function harness(
     },
   };
   let tick = Date.UTC(2025, 0, 2, 3, 4, 5);
+  const { d, out, err } = recordingDeps(options.root ?? project(), {
+    env: options.env ?? {},
+    prompt,
+    runner: () => runner,
+    now: () => new Date((tick += 1000)),
+    tty: options.tty ?? false,
+    write: (t) => raw.push(t),
+    columns: 200,
+    ...(options.stdin !== undefined ? { stdin: () => Promise.resolve(options.stdin!) } : {}),
+  });
   return {
     out,
     err,
@@ -116,21 +125,7 @@ function harness(
     runner,
     callsAtQuestion,
     text: () => [...out, ...err, ...raw].join("\n"),
-    deps: {
-      rootDir: options.root ?? project(),
-      env: options.env ?? {},
-      out: (t) => out.push(t),
-      err: (t) => err.push(t),
-      prompt,
-      runner: () => runner,
-      http: () => () => Promise.reject(new Error("no HTTP in these tests")),
-      now: () => new Date((tick += 1000)),
-      logDir: null,
-      tty: options.tty ?? false,
-      write: (t) => raw.push(t),
-      columns: 200,
-      ...(options.stdin !== undefined ? { stdin: () => Promise.resolve(options.stdin!) } : {}),
-    },
+    deps: d,
   };
 }
 
